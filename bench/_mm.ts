@@ -1,0 +1,16 @@
+import { backend, tf } from '../src/tensor/index.js';
+await backend.use('wasm');
+const X = tf.randomNormal([3072, 256]);
+const Xt = tf.transpose(X);
+const time = (name: string, f: () => tf.Tensor) => { f().dispose(); const t0 = performance.now(); for (let i = 0; i < 3; i++) { const r = f(); r.dataSync(); r.dispose(); } console.log(name, ((performance.now() - t0) / 3).toFixed(1), 'ms'); };
+time('XtX transA', () => tf.matMul(X, X, true, false));
+time('Xt X (explicit)', () => tf.matMul(Xt, X));
+time('Xt Xtᵀ transB', () => tf.matMul(Xt, Xt, false, true));
+const A = tf.randomNormal([256, 256]);
+time('A Xt', () => tf.matMul(A, Xt));
+time('X A', () => tf.matMul(X, A));
+time('norm axis0', () => tf.norm(X, 'euclidean', 0, true));
+time('sqrt sum sq axis0', () => tf.sqrt(tf.sum(tf.square(X), 0, true)));
+time('sqrt sum sq axis1', () => tf.sqrt(tf.sum(tf.square(X), 1, true)));
+time('mul', () => tf.mul(X, 2));
+time('transpose', () => tf.transpose(X));

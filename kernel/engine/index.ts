@@ -1,0 +1,138 @@
+/**
+ * The flowlab kernel's execution engine (main thread). kernel/main.ts creates it with
+ * `createEngine(host)` and forwards every EngineRequest to `engine.handle`; the engine posts
+ * output events to `host.post` as they happen and returns one reply per request.
+ *
+ * Type checking runs in a worker thread concurrently with execution. Policy (env FLOWLAB_TYPECHECK):
+ * `async` (default) reports type errors before the reply when the check finished first, else as
+ * late stderr output with the same parent; `wait` makes the reply wait for the check; `off`.
+ *
+ * @example
+ * const engine = createEngine({ post: (m) => worker.postMessage(m), interruptFlag, cwd: process.cwd() });
+ * const reply = await engine.handle({ id: 1, kind: 'execute', code: '1 + 1', silent: false, storeHistory: true, allowStdin: false, executionCount: 1 });
+ */
+import type { EngineMessage, EngineReply, EngineRequest } from '../contract.js';
+import { handleComm } from './comm.js';
+import { complete, inspect } from './complete.js';
+import { errorInfo } from './errors.js';
+import { runCell } from './execute.js';
+import { installSigint, settleSignals } from './interrupt.js';
+import { isComplete } from './is-complete.js';
+import { configureGlobals, installGlobals } from './runtime/globals.js';
+import { currentParent, emit, installOutputCapture, setLastParent, setSink, writeStream } from './runtime/output.js';
+import { CheckClient } from './typecheck/client.js';
+import { preloadTypeScript, typescript } from './typescript.js';
+
+/** What the engine needs from kernel/main.ts. */
+export interface EngineHost {
+  /** Sends a reply or event to the protocol worker. */
+  post(msg: EngineMessage): void;
+  /** Shared interrupt flag (index 0): 1 = interrupt requested. */
+  interruptFlag: Int32Array;
+  /** The notebook's folder: imports resolve from here. */
+  cwd: string;
+}
+
+/** The engine: one reply per request. */
+export interface Engine { handle(req: EngineRequest): Promise<EngineReply> }
+
+/** Type-check policy from FLOWLAB_TYPECHECK: 'async' (default), 'wait' or 'off'. */
+export type CheckMode = 'async' | 'wait' | 'off';
+
+function checkMode(): CheckMode {
+  const v = (process.env.FLOWLAB_TYPECHECK ?? 'async').toLowerCase();
+  return v === 'wait' || v === 'off' ? v : 'async';
+}
+
+let handlersInstalled = false;
+function installProcessHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  const report = (e: unknown) => {
+    const info = errorInfo(e);
+    if (!emit({ kind: 'error', ...info })) process.stderr.write(`${info.traceback.join('\n')}\n`);
+  };
+  process.on('unhandledRejection', report);
+  process.on('uncaughtException', report);
+}
+
+/** Creates the engine. Cheap: TypeScript and the type-check worker load in the background. */
+export function createEngine(host: EngineHost): Engine {
+  const mode = checkMode();
+  // TypeScript first (the first execute needs it), then the type-check worker, so they do not compete.
+  let checker: CheckClient | undefined;
+  const checkerReady = preloadTypeScript().then(() => { if (mode !== 'off' && !shutDown) checker = new CheckClient(host.cwd); }, () => undefined);
+  let pendingInput: { parent: number; resolve: (v: string) => void } | undefined;
+  let allowStdin = false;
+  let shutDown = false;
+
+  setSink((m) => { if (!shutDown) host.post(m); });
+  installOutputCapture();
+  installGlobals();
+  installProcessHandlers();
+  installSigint(host.interruptFlag);
+  configureGlobals({
+    flag: host.interruptFlag,
+    cwd: host.cwd,
+    input: (prompt, password) => {
+      const parent = currentParent();
+      if (!allowStdin || parent === undefined) return Promise.reject(new Error('input(): this front end does not accept input (allow_stdin is false)'));
+      if (pendingInput) return Promise.reject(new Error('input(): another input request is still waiting for an answer'));
+      return new Promise<string>((resolve) => {
+        pendingInput = { parent, resolve };
+        emit({ kind: 'inputRequest', prompt, password }, parent);
+      });
+    },
+  });
+  queueMicrotask(() => host.post({ type: 'ready' }));
+
+  async function execute(req: Extract<EngineRequest, { kind: 'execute' }>): Promise<EngineReply> {
+    await settleSignals();
+    Atomics.store(host.interruptFlag, 0, 0);
+    setLastParent(req.id);
+    allowStdin = req.allowStdin;
+    const ts = await typescript();
+    if (!checker && mode !== 'off') await checkerReady;
+    const cell = `<cell ${req.executionCount}>`;
+    const check = checker && !req.silent && req.code.trim() ? checker.check(req.executionCount, req.code) : undefined;
+    let reported = false;
+    const report = (text: string) => { if (!reported && text) { reported = true; writeStream('stderr', text, req.id); } };
+    check?.reply.then(report);
+    const reply = await runCell(ts, { id: req.id, code: req.code, cell, cwd: host.cwd, flag: host.interruptFlag, silent: req.silent });
+    if (check && reply.status === 'error' && reply.ename === 'SyntaxError') reported = true; // the syntax error says it all
+    if (check && mode === 'wait') report(await check.reply);
+    else if (check) { checker!.poll(); await Promise.resolve(); }
+    return reply;
+  }
+
+  async function handle(req: EngineRequest): Promise<EngineReply> {
+    switch (req.kind) {
+      case 'execute': return execute(req);
+      case 'complete': await checkerReady; return { id: req.id, kind: 'complete', ...(await complete(checker, req.code, req.cursorPos)) };
+      case 'inspect': await checkerReady; return { id: req.id, kind: 'inspect', ...(await inspect(checker, req.code, req.cursorPos)) };
+      case 'isComplete': return { id: req.id, kind: 'isComplete', ...isComplete(await typescript(), req.code) };
+      case 'inputReply': {
+        const p = pendingInput;
+        pendingInput = undefined;
+        p?.resolve(req.value);
+        return { id: req.id, kind: 'ack' };
+      }
+      case 'comm':
+        try { handleComm(req.id, req.event, req.commId, req.targetName, req.data); } catch (e) { emit({ kind: 'error', ...errorInfo(e) }, req.id); }
+        return { id: req.id, kind: 'ack' };
+      case 'shutdown':
+        shutDown = true;
+        await checker?.terminate();
+        setSink(undefined);
+        return { id: req.id, kind: 'ack' };
+    }
+  }
+
+  return {
+    handle: (req) => handle(req).catch((e) => {
+      if (req.kind === 'execute') return { id: req.id, kind: 'execute', status: 'error', ...errorInfo(e) } as EngineReply;
+      emit({ kind: 'error', ...errorInfo(e) }, req.id);
+      return { id: req.id, kind: 'ack' } as EngineReply;
+    }),
+  };
+}

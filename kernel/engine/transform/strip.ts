@@ -1,0 +1,159 @@
+/**
+ * Type stripping by blanking: every TypeScript-only piece of syntax (annotations, type arguments,
+ * interfaces, `as`/`satisfies`, `!`, access modifiers, overloads, declare statements...) is
+ * replaced by spaces, so the JavaScript keeps every line and column of the cell and needs no
+ * source map. Constructs that need real code generation (enums, namespaces, parameter properties,
+ * decorators, `accessor`) make it return false: the caller then uses ts.transpileModule instead.
+ */
+import type * as TS from 'typescript';
+import type { TypeScript } from '../typescript.js';
+import type { EditList } from './edits.js';
+
+/** Blanks the type syntax of `sf` into `edits`; returns false when the cell needs the full transpiler. */
+export function stripTypes(ts: TypeScript, sf: TS.SourceFile, edits: EditList): boolean {
+  const K = ts.SyntaxKind;
+  const text = sf.text;
+  let ok = true;
+
+  const blankNode = (n: TS.Node) => edits.blank(n.getStart(sf), n.end);
+  const blankAnnotation = (type: TS.TypeNode | undefined) => {
+    if (!type) return;
+    const colon = text.lastIndexOf(':', type.getStart(sf));
+    edits.blank(colon, type.end);
+  };
+  const blankBracketed = (list: TS.NodeArray<TS.Node> | undefined) => {
+    if (!list) return;
+    const lt = text.lastIndexOf('<', list.pos);
+    const gt = text.indexOf('>', list.end);
+    if (lt >= 0 && gt >= 0) edits.blank(lt, gt + 1);
+  };
+  const blankToken = (t: TS.Node | undefined) => { if (t) blankNode(t); };
+  const tsOnlyModifier = (m: TS.ModifierLike) =>
+    m.kind === K.PublicKeyword || m.kind === K.PrivateKeyword || m.kind === K.ProtectedKeyword ||
+    m.kind === K.ReadonlyKeyword || m.kind === K.OverrideKeyword || m.kind === K.AbstractKeyword;
+  const has = (n: TS.Node, kind: TS.SyntaxKind) =>
+    !!(ts.canHaveModifiers(n) && ts.getModifiers(n)?.some((m) => m.kind === kind));
+
+  function modifiers(n: TS.Node): void {
+    const mods = ts.canHaveModifiers(n) ? ts.getModifiers(n) : undefined;
+    if (ts.canHaveDecorators(n) && ts.getDecorators(n)?.length) ok = false;
+    if (!mods) return;
+    for (const m of mods) {
+      if (m.kind === K.AccessorKeyword) ok = false;
+      else if (tsOnlyModifier(m)) blankNode(m);
+    }
+  }
+
+  function visit(n: TS.Node): void {
+    if (!ok) return;
+    if (ts.isTypeNode(n) && n.kind !== K.ExpressionWithTypeArguments) return;
+    switch (n.kind) {
+      case K.InterfaceDeclaration:
+      case K.TypeAliasDeclaration:
+      case K.IndexSignature:
+        return blankNode(n);
+      case K.EnumDeclaration:
+      case K.ModuleDeclaration:
+        if (has(n, K.DeclareKeyword) || (n as TS.ModuleDeclaration).name?.kind === K.Identifier && (n as TS.ModuleDeclaration).name.getText(sf) === 'global') return blankNode(n);
+        ok = false;
+        return;
+      case K.ImportDeclaration:
+        if ((n as TS.ImportDeclaration).importClause?.isTypeOnly) blankNode(n);
+        return;
+      case K.ImportEqualsDeclaration:
+        if ((n as TS.ImportEqualsDeclaration).isTypeOnly) blankNode(n);
+        return;
+      case K.ExportDeclaration:
+        if ((n as TS.ExportDeclaration).isTypeOnly) blankNode(n);
+        return;
+      case K.VariableStatement:
+      case K.ClassDeclaration:
+        if (has(n, K.DeclareKeyword)) return blankNode(n);
+        break;
+      case K.FunctionDeclaration:
+      case K.MethodDeclaration:
+      case K.Constructor:
+        if (has(n, K.DeclareKeyword) || has(n, K.AbstractKeyword) || !(n as TS.FunctionLikeDeclaration).body) return blankNode(n);
+        break;
+      case K.PropertyDeclaration: {
+        const p = n as TS.PropertyDeclaration;
+        if (has(n, K.DeclareKeyword) || has(n, K.AbstractKeyword)) return blankNode(n);
+        blankToken(p.questionToken);
+        blankToken(p.exclamationToken);
+        blankAnnotation(p.type);
+        break;
+      }
+      case K.GetAccessor:
+      case K.SetAccessor:
+        if (has(n, K.AbstractKeyword)) return blankNode(n);
+        break;
+      case K.Parameter: {
+        const p = n as TS.ParameterDeclaration;
+        if (ts.getModifiers(p)?.some(tsOnlyModifier)) { ok = false; return; }
+        if (p.name.kind === K.Identifier && p.name.text === 'this') {
+          const after = text.slice(p.end).match(/^\s*,/);
+          edits.blank(p.getStart(sf), p.end + (after ? after[0].length : 0));
+          return;
+        }
+        blankToken(p.questionToken);
+        blankAnnotation(p.type);
+        break;
+      }
+      case K.VariableDeclaration: {
+        const v = n as TS.VariableDeclaration;
+        blankToken(v.exclamationToken);
+        blankAnnotation(v.type);
+        break;
+      }
+      case K.AsExpression:
+      case K.SatisfiesExpression: {
+        const e = n as TS.AsExpression;
+        edits.blank(e.expression.end, e.end);
+        visit(e.expression);
+        return;
+      }
+      case K.TypeAssertionExpression: {
+        const e = n as TS.TypeAssertion;
+        edits.blank(e.getStart(sf), e.expression.getStart(sf));
+        visit(e.expression);
+        return;
+      }
+      case K.NonNullExpression: {
+        const e = n as TS.NonNullExpression;
+        edits.blank(e.expression.end, e.end);
+        visit(e.expression);
+        return;
+      }
+      case K.HeritageClause:
+        if ((n as TS.HeritageClause).token === K.ImplementsKeyword) return blankNode(n);
+        break;
+      case K.ExpressionWithTypeArguments:
+      case K.CallExpression:
+      case K.NewExpression:
+      case K.TaggedTemplateExpression:
+        blankBracketed((n as TS.CallExpression).typeArguments);
+        break;
+      case K.Decorator:
+        ok = false;
+        return;
+    }
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) {
+      const f = n as TS.SignatureDeclarationBase;
+      blankBracketed(f.typeParameters);
+      if (ts.isFunctionLike(n) && f.type) {
+        blankAnnotation(f.type);
+        if (n.kind === K.ArrowFunction) {
+          const a = n as TS.ArrowFunction;
+          if (text.slice(f.type.end, a.equalsGreaterThanToken.getStart(sf)).includes('\n') ||
+              text.slice(text.lastIndexOf(':', f.type.getStart(sf)), f.type.end).includes('\n')) ok = false;
+        }
+      }
+      if (n.kind === K.MethodDeclaration) blankToken((n as TS.MethodDeclaration).questionToken);
+    }
+    modifiers(n);
+    ts.forEachChild(n, visit);
+  }
+
+  for (const s of sf.statements) visit(s);
+  return ok;
+}

@@ -1,0 +1,111 @@
+/**
+ * The kernel process: the main thread hosts the execution engine (so `vm`'s breakOnSigint can
+ * stop synchronous cells) and a worker thread owns the wire protocol (kernel/protocol/worker.ts).
+ *
+ * Startup is ordered for a fast kernel_info_reply: the worker binds the sockets and answers
+ * kernel_info on its own; the engine (the TypeScript compiler and friends) is imported only when
+ * the worker says 'warm' (after the first kernel_info or 300 ms) or when a request needs it.
+ *
+ * SIGINT never kills the kernel: it raises the shared interrupt flag.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EngineMessage, EngineReply, EngineRequest } from './contract.js';
+import { INTERRUPT_FLAG_INDEX } from './contract.js';
+
+interface EngineLike {
+  handle(req: EngineRequest): Promise<EngineReply>;
+}
+interface EngineModule {
+  createEngine(host: { post(msg: EngineMessage): void; interruptFlag: Int32Array; cwd: string }): EngineLike;
+}
+
+/** Options of startKernel. */
+export interface StartKernelOptions {
+  /** Module exporting createEngine; default kernel/engine/index.js (env FLOWLAB_KERNEL_ENGINE overrides). */
+  engineModule?: string;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[flowlab kernel] ${message}\n`);
+}
+
+/** A reply that stands in when the engine threw instead of answering. */
+export function fallbackReply(req: EngineRequest, err: unknown): EngineReply {
+  const e = err instanceof Error ? err : new Error(String(err));
+  switch (req.kind) {
+    case 'execute':
+      return { id: req.id, kind: 'execute', status: 'error', ename: e.name || 'Error', evalue: e.message, traceback: [`${e.name}: ${e.message}`] };
+    case 'complete':
+      return { id: req.id, kind: 'complete', matches: [], cursorStart: req.cursorPos, cursorEnd: req.cursorPos, metadata: {} };
+    case 'inspect':
+      return { id: req.id, kind: 'inspect', found: false, data: {}, metadata: {} };
+    case 'isComplete':
+      return { id: req.id, kind: 'isComplete', status: 'unknown' };
+    default:
+      return { id: req.id, kind: 'ack' };
+  }
+}
+
+/**
+ * Runs a kernel for a connection file until a shutdown_request (then exits the process).
+ * @example await startKernel('/tmp/kernel-123.json')
+ */
+export async function startKernel(connectionFile: string, { engineModule }: StartKernelOptions = {}): Promise<void> {
+  const interruptBuffer = new SharedArrayBuffer(4);
+  const interruptFlag = new Int32Array(interruptBuffer);
+  process.on('SIGINT', () => Atomics.store(interruptFlag, INTERRUPT_FLAG_INDEX, 1));
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    process.on(event, (err: unknown) => {
+      if (process.listenerCount(event) === 1) log(`${event}: ${(err as Error)?.stack ?? String(err)}`);
+    });
+  }
+
+  const here = dirname(fileURLToPath(import.meta.url));
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const workerFile = join(here, 'protocol', `worker${ext}`);
+  const workerData = { connectionFile, interruptBuffer };
+  // Running from sources (tsx): Node 20 workers do not inherit the loader, so register it first.
+  const worker = ext === '.ts'
+    ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(pathToFileURL(workerFile).href)}); })`, { eval: true, workerData })
+    : new Worker(workerFile, { workerData });
+
+  const moduleUrl = engineModule ?? process.env.FLOWLAB_KERNEL_ENGINE ?? pathToFileURL(join(here, 'engine', `index${ext}`)).href;
+  let engine: Promise<EngineLike> | undefined;
+  const loadEngine = (): Promise<EngineLike> =>
+    (engine ??= import(moduleUrl).then((mod: EngineModule) => {
+      const e = mod.createEngine({ post: (msg) => worker.postMessage(msg), interruptFlag, cwd: process.cwd() });
+      worker.postMessage({ type: 'ready' });
+      return e;
+    }));
+
+  const run = async (req: EngineRequest): Promise<void> => {
+    let reply: EngineReply;
+    try {
+      reply = await (await loadEngine()).handle(req);
+    } catch (err) {
+      log(`engine failed on ${req.kind}: ${(err as Error)?.stack ?? err}`);
+      reply = fallbackReply(req, err);
+    }
+    worker.postMessage({ type: 'reply', ...reply });
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: { type: string; request?: EngineRequest; code?: number; message?: string }) => {
+      if (m.type === 'engineRequest' && m.request) void run(m.request);
+      else if (m.type === 'warm') void loadEngine().catch((err: Error) => log(`engine failed to load: ${err.stack ?? err}`));
+      else if (m.type === 'bound') resolve();
+      else if (m.type === 'exit') process.exit(m.code ?? 0);
+      else if (m.type === 'fatal') reject(new Error(m.message));
+    });
+    worker.on('error', (err) => {
+      log(`protocol worker crashed: ${err.stack ?? err}`);
+      process.exit(1);
+    });
+    worker.on('exit', (code) => {
+      log(`protocol worker exited (${code})`);
+      process.exit(code || 1);
+    });
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * execute_request: execute_input, the engine run, execute_result or error, execute_reply, history.
+ * Busy/idle is published around it by the shell dispatcher.
+ */
+import type { MimeBundle } from '../contract.js';
+import { reply, type KernelContext } from './context.js';
+import { errorKey, publishedErrors } from './events.js';
+import type { Message } from './wire.js';
+
+/** Guarantees the text/plain entry every execute_result must carry. */
+export function withPlainText(data: MimeBundle): MimeBundle {
+  if (typeof data['text/plain'] === 'string') return data;
+  const firstText = Object.values(data).find((v): v is string => typeof v === 'string');
+  return { ...data, 'text/plain': firstText ?? '' };
+}
+
+/** The outcome the dispatcher needs for stop_on_error. */
+export interface ExecuteOutcome {
+  failed: boolean;
+  stopOnError: boolean;
+}
+
+/** Handles one execute_request end to end (except busy/idle). */
+export async function executeRequest(ctx: KernelContext, msg: Message): Promise<ExecuteOutcome> {
+  const c = msg.content;
+  const stopOnError = c.stop_on_error !== false;
+  if (typeof c.code !== 'string') {
+    const err = { ename: 'BadRequest', evalue: 'execute_request content.code must be a string', traceback: ['BadRequest: execute_request content.code must be a string'] };
+    await ctx.iopub.publish('error', err, msg.header);
+    await reply(ctx, ctx.shell, msg, 'execute_reply', { status: 'error', execution_count: ctx.executionCount, ...err });
+    return { failed: true, stopOnError };
+  }
+  const code = c.code;
+  const silent = c.silent === true;
+  const storeHistory = !silent && c.store_history !== false;
+  const allowStdin = c.allow_stdin === true;
+  const cellId = typeof msg.metadata.cellId === 'string' ? msg.metadata.cellId : undefined;
+  await ctx.history.open();
+  if (storeHistory) ctx.executionCount += 1;
+  const count = ctx.executionCount;
+  if (!silent) void ctx.iopub.publish('execute_input', { code, execution_count: count }, msg.header);
+
+  ctx.current = msg;
+  const r = await ctx.engine.request(
+    { kind: 'execute', code, silent, storeHistory, allowStdin, executionCount: count, ...(cellId ? { cellId } : {}) },
+    msg,
+  );
+  ctx.current = undefined;
+
+  if (r.kind === 'execute' && r.status === 'ok') {
+    let plain: string | null = null;
+    if (r.result && !silent) {
+      const data = withPlainText(r.result.data ?? {});
+      plain = data['text/plain'] as string;
+      await ctx.iopub.publish('execute_result', { execution_count: count, data, metadata: r.result.metadata ?? {} }, msg.header);
+    }
+    if (storeHistory) ctx.history.add(count, code, plain);
+    await reply(ctx, ctx.shell, msg, 'execute_reply', { status: 'ok', execution_count: count, payload: [], user_expressions: {} });
+    return { failed: false, stopOnError };
+  }
+
+  const err = r.kind === 'execute' && r.status === 'error'
+    ? { ename: String(r.ename), evalue: String(r.evalue), traceback: Array.isArray(r.traceback) ? r.traceback.map(String) : [] }
+    : { ename: 'InternalError', evalue: `the engine answered an execute request with '${r.kind}'`, traceback: [] as string[] };
+  if (publishedErrors.get(msg) !== errorKey(err)) await ctx.iopub.publish('error', err, msg.header);
+  if (storeHistory) ctx.history.add(count, code, null);
+  await reply(ctx, ctx.shell, msg, 'execute_reply', { status: 'error', execution_count: count, ...err, payload: [], user_expressions: {} });
+  return { failed: true, stopOnError };
+}

@@ -1,0 +1,182 @@
+/**
+ * The protocol worker (a worker_thread): owns every ZeroMQ socket of the kernel (shell and
+ * control ROUTERs, iopub PUB, stdin ROUTER, heartbeat REP), signs and checks messages, and talks
+ * to the engine on the main thread through kernel/contract.ts messages. Because it never runs
+ * user code, the heartbeat, interrupts and kernel_info answer while a cell blocks the main thread.
+ *
+ * workerData: { connectionFile: string, interruptBuffer: SharedArrayBuffer }.
+ * To the main thread it posts { type: 'engineRequest', request }, { type: 'bound' },
+ * { type: 'warm' } (start loading the engine now), { type: 'exit', code }, { type: 'fatal', message }.
+ */
+import { randomUUID } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EngineMessage } from '../contract.js';
+import { endpoint, readConnectionFile, type Channel } from './connection.js';
+import type { KernelContext } from './context.js';
+import { handleControl } from './control.js';
+import { EngineLink } from './engine-link.js';
+import { pendingInput, routeEvent } from './events.js';
+import { HistoryStore } from './history.js';
+import { IOPub } from './iopub.js';
+import { debug, log } from './log.js';
+import { Outbox } from './outbox.js';
+import { startSentinel } from './sentinel.js';
+import { ShellQueue } from './shell.js';
+import { parseFrames, Signer, type Message } from './wire.js';
+
+/** Messages larger than this (all frames together) are dropped unread: FLOWLAB_MAX_MESSAGE_BYTES, default 100 MiB. */
+const MAX_MESSAGE_BYTES = Number(process.env.FLOWLAB_MAX_MESSAGE_BYTES) || 100 * 1024 * 1024;
+
+/** How long an interrupt waits for the flag to work before it also sends SIGINT. */
+const SIGINT_DELAY_MS = 100;
+
+type ZSocket = { receive(): Promise<Buffer[]>; send(f: Buffer[]): Promise<void>; bind(a: string): Promise<void>; close(): void; closed: boolean; linger: number; maxMessageSize: number; lastEndpoint: string | null };
+
+async function main(): Promise<void> {
+  const port = parentPort!;
+  const { connectionFile, interruptBuffer } = workerData as { connectionFile: string; interruptBuffer: SharedArrayBuffer };
+  process.on('uncaughtException', (err) => log(`worker: uncaught ${err.stack ?? err}`));
+  process.on('unhandledRejection', (err) => log(`worker: unhandled rejection ${(err as Error)?.stack ?? err}`));
+
+  const info = readConnectionFile(connectionFile);
+  const signer = new Signer(info.key, info.signature_scheme);
+  const zmq = await import('zeromq');
+  const sockets: Record<Channel, ZSocket> = {
+    shell: new zmq.Router() as unknown as ZSocket,
+    control: new zmq.Router() as unknown as ZSocket,
+    iopub: new zmq.Publisher() as unknown as ZSocket,
+    stdin: new zmq.Router() as unknown as ZSocket,
+    hb: new zmq.Reply() as unknown as ZSocket,
+  };
+  for (const [channel, socket] of Object.entries(sockets) as [Channel, ZSocket][]) {
+    socket.linger = 1000;
+    socket.maxMessageSize = Math.max(MAX_MESSAGE_BYTES * 4, 1 << 30);
+    await socket.bind(endpoint(info, channel));
+  }
+
+  const interruptFlag = new Int32Array(interruptBuffer);
+  const session = randomUUID();
+  const outboxes = { shell: new Outbox(sockets.shell, 'shell'), control: new Outbox(sockets.control, 'control'), stdin: new Outbox(sockets.stdin, 'stdin'), iopub: new Outbox(sockets.iopub, 'iopub') };
+  const engine = new EngineLink(port);
+  let sentinel: ReturnType<typeof startSentinel>;
+  let exiting = false;
+
+  const ctx: KernelContext = {
+    signer, session, engine,
+    iopub: new IOPub(outboxes.iopub, signer, session),
+    shell: outboxes.shell, control: outboxes.control, stdin: outboxes.stdin,
+    history: new HistoryStore(),
+    comms: new Map(),
+    interruptFlag,
+    executionCount: 0,
+    shellBusy: false,
+    current: undefined,
+    interrupt() {
+      // The flag stops instrumented loops and awaits at once. Only if the cell is still running
+      // shortly after (blocked in code the engine does not instrument) does SIGINT follow, for
+      // vm's breakOnSigint; signalling right away could hit the next cell once this one stopped.
+      Atomics.store(interruptFlag, 0, 1);
+      const running = ctx.current;
+      if (!running) return;
+      setTimeout(() => {
+        if (ctx.current !== running) return;
+        try {
+          process.kill(process.pid, 'SIGINT');
+        } catch (err) {
+          log(`interrupt: could not signal the main thread (${(err as Error).message})`);
+        }
+      }, SIGINT_DELAY_MS);
+    },
+    async exit(code) {
+      if (exiting) return;
+      exiting = true;
+      ctx.iopub.flush();
+      await Promise.all(Object.values(outboxes).map((o) => o.drain()));
+      await ctx.history.flush();
+      sentinel?.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 30));
+      for (const s of Object.values(sockets)) s.close();
+      port.postMessage({ type: 'exit', code });
+    },
+  };
+  engine.onEvent = (event, origin) => routeEvent(ctx, event, origin);
+  port.on('message', (m: EngineMessage) => {
+    try {
+      engine.receive(m);
+    } catch (err) {
+      log(`engine message failed: ${(err as Error).stack ?? err}`);
+    }
+  });
+
+  let warmed = false;
+  const warm = (): void => {
+    if (warmed) return;
+    warmed = true;
+    port.postMessage({ type: 'warm' });
+    sentinel = startSentinel(() => Atomics.store(interruptFlag, 0, 1));
+    void ctx.history.open();
+  };
+  const shell = new ShellQueue(ctx, {
+    shutdown_request: (c, m) => handleControl(c, m),
+    interrupt_request: (c, m) => handleControl(c, m),
+  });
+
+  const accept = (channel: Channel, frames: Buffer[]): Message | undefined => {
+    let size = 0;
+    for (const f of frames) size += f.length;
+    if (size > MAX_MESSAGE_BYTES) return void log(`${channel}: dropped a ${size}-byte message (limit ${MAX_MESSAGE_BYTES}; set FLOWLAB_MAX_MESSAGE_BYTES to raise it)`);
+    const parsed = parseFrames(frames, signer);
+    if (!parsed.ok) return void log(`${channel}: dropped a message: ${parsed.reason}`);
+    debug(`${channel} ← ${parsed.message.header.msg_type}`);
+    return parsed.message;
+  };
+
+  const serve = async (channel: Channel, onFrames: (frames: Buffer[]) => unknown): Promise<void> => {
+    const socket = sockets[channel];
+    while (!socket.closed) {
+      let frames: Buffer[];
+      try {
+        frames = await socket.receive();
+      } catch (err) {
+        if (socket.closed || exiting) return;
+        log(`${channel}: receive failed: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      try {
+        await onFrames(frames);
+      } catch (err) {
+        log(`${channel}: handler failed: ${(err as Error).stack ?? err}`);
+      }
+    }
+  };
+
+  void serve('hb', (frames) => sockets.hb.send(frames));
+  void serve('shell', (frames) => {
+    const msg = accept('shell', frames);
+    if (!msg) return;
+    if (msg.header.msg_type === 'kernel_info_request') setTimeout(warm, 0);
+    shell.push(msg);
+  });
+  void serve('control', (frames) => {
+    const msg = accept('control', frames);
+    if (msg) void handleControl(ctx, msg);
+  });
+  void serve('stdin', (frames) => {
+    const msg = accept('stdin', frames);
+    if (!msg) return;
+    if (msg.header.msg_type !== 'input_reply') return log(`stdin: unexpected '${msg.header.msg_type}' ignored`);
+    if (!pendingInput.origin) return log('stdin: input_reply with no input pending ignored');
+    pendingInput.origin = undefined;
+    engine.notify({ kind: 'inputReply', value: typeof msg.content.value === 'string' ? msg.content.value : '' });
+  });
+
+  await ctx.iopub.status('starting');
+  port.postMessage({ type: 'bound' });
+  setTimeout(warm, 300);
+}
+
+main().catch((err: Error) => {
+  log(`protocol worker failed to start: ${err.message}`);
+  parentPort?.postMessage({ type: 'fatal', message: err.message });
+});

@@ -1,0 +1,14 @@
+/**
+ * The built-in commands. To add one: create src/cli/commands/<name>.ts exporting a Command
+ * (import heavy code lazily inside `run`) and add it to the list below.
+ */
+import { registerCommand, type Command } from '../registry.js';
+import { helpCommand } from './help.js';
+import { installCommand } from './install.js';
+import { kernelCommand } from './kernel.js';
+import { uninstallCommand } from './uninstall.js';
+
+/** Every built-in command, in registration order. */
+export const builtinCommands: Command[] = [kernelCommand, installCommand, uninstallCommand, helpCommand];
+
+for (const command of builtinCommands) registerCommand(command);

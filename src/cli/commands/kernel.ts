@@ -1,0 +1,21 @@
+/** `flowlab kernel --connection-file F`: the kernelspec's entry point (runs until shutdown). */
+import { parseOptions, UsageError } from '../args.js';
+import type { Command } from '../registry.js';
+
+export const kernelCommand: Command = {
+  name: 'kernel',
+  summary: 'run the Jupyter kernel (started by Jupyter through the kernelspec)',
+  usage: [
+    'flowlab kernel --connection-file FILE',
+    '',
+    '  --connection-file, -f FILE   the connection file written by the Jupyter client',
+  ].join('\n'),
+  async run(args) {
+    const { values } = parseOptions(args, { 'connection-file': { type: 'string', short: 'f' } });
+    const file = values['connection-file'];
+    if (!file) throw new UsageError('--connection-file is required: the JSON file your Jupyter client wrote (kernel.json passes {connection_file}).');
+    const { startKernel } = await import('../../../kernel/main.js');
+    await startKernel(file);
+    return new Promise<number>(() => undefined); // runs until shutdown_request exits the process
+  },
+};

@@ -1,0 +1,76 @@
+/**
+ * Tracking of the top effective eigenpairs along a flow, in the symmetric form
+ * M = P^{-1/2} H P^{-1/2} (eigenvalues of P⁻¹H; generalised eigenvectors U = P^{-1/2} y, UᵀPU = I).
+ * Follows every eigenvalue above `threshold`, adding a random direction whenever the smallest
+ * tracked one exceeds it, warm-started from the last vectors with signs aligned (as in the official
+ * central-flows code, src/eig_solvers.py).
+ * The full solves are src/landscape's EigenTracker (LOBPCG); the substeps between solves use
+ * Rayleigh quotients of the cached vectors (`rayleighRefresh`).
+ */
+import { tf } from '../tensor/tf.js';
+import { readTidy } from './point.js';
+import type { Problem, Tensor1D, Tensor2D } from '../tensor/types.js';
+import { EigenTracker } from '../landscape/index.js';
+import type { Diag } from './rules.js';
+
+/** Top effective eigenpairs: values descending, `symU` rows = unit eigenvectors of P^{-1/2}HP^{-1/2}. */
+export interface TrackedEigs {
+  values: number[];
+  symU: Tensor2D;
+  hvps: number;
+}
+
+/** M Z = P^{-1/2} H P^{-1/2} Z, rows of Z as vectors. */
+export function applySym(P: Problem, w: Tensor1D, pis: Diag, Z: Tensor2D): Tensor2D {
+  return tf.tidy(() => {
+    const pre = tf.mul(Z, pis) as Tensor2D;
+    return tf.mul(P.hvpBatch(w, pre), pis) as Tensor2D;
+  });
+}
+
+/** Warm-started tracker of every effective eigenvalue above `threshold` (module doc), built on src/landscape's EigenTracker. */
+export class FlowEigTracker {
+  private readonly inner: EigenTracker;
+  constructor(private readonly P: Problem, opts: { threshold: number; tol?: number; maxIter?: number; seed?: number }) {
+    // dropBelow −∞: like the official code, never stop tracking a pair once found
+    this.inner = new EigenTracker(P, { threshold: opts.threshold, dropBelow: -Infinity, tol: opts.tol ?? 1e-5, maxIter: opts.maxIter ?? 200, seed: opts.seed ?? 0, method: 'lobpcg' });
+  }
+
+  /** Re-solves at (w, P = diag p) and returns the tracked pairs (caller owns `symU`). */
+  update(w: Tensor1D, p: Diag): TrackedEigs {
+    const dim = this.P.dim;
+    const pArr = typeof p === 'number' ? new Float32Array(dim).fill(p) : (p.dataSync() as Float32Array);
+    const r = this.inner.update(w, { preconditioner: pArr });
+    const k = r.vectors.length;
+    const flat = new Float32Array(k * dim);
+    r.vectors.forEach((v, j) => flat.set(v, j * dim));
+    const symU = tf.tidy(() => {
+      const U = tf.tensor2d(flat, [k, dim]);
+      const y = tf.mul(U, typeof p === 'number' ? Math.sqrt(p) : tf.sqrt(p));
+      return tf.div(y, tf.norm(y, 2, 1, true));
+    }) as Tensor2D;
+    return { values: r.values, symU, hvps: r.hvps };
+  }
+}
+
+/** Flips rows of U so that each has a non-negative inner product with the matching row of ref. */
+export function alignSigns(U: Tensor2D, ref: Tensor2D): Tensor2D {
+  return tf.tidy(() => {
+    const r = ref.shape[0];
+    const head = U.slice([0, 0], [r, -1]);
+    const s = tf.sign(tf.add(tf.sum(tf.mul(head, ref), 1, true), 1e-30));
+    const fixed = tf.mul(head, s);
+    return (U.shape[0] > r ? tf.concat([fixed, U.slice([r, 0], [-1, -1])], 0) : fixed) as Tensor2D;
+  });
+}
+
+/**
+ * Cheap refresh between eigen solves: λᵢ = yᵢᵀ M yᵢ for cached unit vectors yᵢ (k HVPs), sorted
+ * descending with the vectors, as the official code does on the substeps between solves.
+ */
+export function rayleighRefresh(P: Problem, w: Tensor1D, pis: Diag, symU: Tensor2D): TrackedEigs {
+  const vals = Array.from(readTidy(() => tf.sum(tf.mul(applySym(P, w, pis, symU), symU), 1)));
+  const order = vals.map((_, i) => i).sort((a, b) => vals[b] - vals[a]);
+  const sorted = tf.tidy(() => tf.gather(symU, tf.tensor1d(order, 'int32'))) as Tensor2D;
+  return { values: order.map((i) => vals[i]), symU: sorted, hvps: symU.shape[0] };
+}

@@ -1,0 +1,11 @@
+/**
+ * The lab (`fl.lab`): running experiments and keeping their records — train(), run tables,
+ * progress, checkpoints, recorders.
+ */
+export { train, type TrainOptions, type TrainResult, type TrainCallback, type Every } from './train.js';
+export { saveCheckpoint, loadCheckpoint, type Checkpoint } from './checkpoint.js';
+export { progress, progressText, type Progress } from './progress.js';
+export {
+  sharpnessRecorder, eigsRecorder, preconditionedSharpnessRecorder, evalRecorder,
+  type Recorder, type StepContext,
+} from './recorders.js';

@@ -1,0 +1,189 @@
+/**
+ * `train(problem, optimizer, options)`: run an optax-style optimizer on a Problem, recording one
+ * arquero row per recorded step, with live progress, clean interrupts, divergence detection and
+ * checkpoints.
+ */
+import * as aq from 'arquero';
+import { tf } from '../tensor/tf.js';
+import type { Problem, Tensor1D } from '../tensor/types.js';
+import type { GradientTransformation, OptState } from '../optim/types.js';
+import { cloneState, disposeState } from '../optim/state.js';
+import { currentLr } from '../optim/combinators.js';
+import { interruptRequested } from '../runtime/index.js';
+import { progress as makeProgress } from './progress.js';
+import { saveCheckpoint, loadCheckpoint, type Checkpoint } from './checkpoint.js';
+import { eigsRecorder, evalRecorder, preconditionedSharpnessRecorder, sharpnessRecorder, type Recorder, type StepContext } from './recorders.js';
+
+/** Intervals (in steps) of the built-in analyses; absent = never. */
+export interface Every {
+  /** λ_max(H): column `sharpness`. */ sharpness?: number;
+  /** Top-k eigenvalues: `{ every, k }` or an interval (k = 3): columns `eig1..eigk`. */ eigs?: number | { every: number; k?: number };
+  /** λ_max(P⁻¹H) of RMSProp/Adam: column `preconditionedSharpness`. */ preconditionedSharpness?: number;
+  /** Gradient norm: column `gradNorm` (default every recorded row). */ gradNorm?: number;
+  /** Loss at the evaluation point (Schedule-Free's x; `evalProblem` if given): column `evalLoss`. */ eval?: number;
+}
+
+/** A callback after each step; return 'stop' to end the run early (not an interrupt). */
+export type TrainCallback = (ctx: StepContext) => void | 'stop' | Promise<void | 'stop'>;
+
+/** Options of train(). */
+export interface TrainOptions {
+  /** Initial point (required unless `resume`); not disposed by train. */ w0?: Tensor1D;
+  /** Total number of optimizer steps (a resumed run continues up to it). */ steps: number;
+  /**
+   * Minibatching: a number b calls `problem.sample(b, { step })` (which must return the Problem of
+   * that minibatch), or a function `(step) => Problem`. Absent: full batch.
+   */
+  batch?: number | ((step: number) => Problem);
+  /** Built-in analyses. */ every?: Every;
+  /** Extra columns. */ recorders?: Recorder[];
+  /** Called after every step. */ callbacks?: TrainCallback[];
+  /** Record a row every `logEvery` steps (default 1; analysis steps always get a row). */ logEvery?: number;
+  /** Save `{ w, state, step }` to `path` every `every` steps and when the run ends. */ checkpoint?: { path: string; every?: number };
+  /** Continue from a checkpoint (object or file path). */ resume?: Checkpoint | string;
+  /** Problem for `every.eval` (default: the training problem). */ evalProblem?: Problem;
+  /** Progress display: true (default), false. */ progress?: boolean;
+  /** Label of the progress bar (default the problem name). */ label?: string;
+}
+
+/** Result of train(). `w` and `state` belong to the caller (dispose them when done). */
+export interface TrainResult {
+  table: aq.ColumnTable;
+  w: Tensor1D;
+  state: OptState;
+  /** Number of steps completed (the next step index). */ step: number;
+  interrupted: boolean;
+  /** Set when the loss (or w) became non-finite: the step it happened at and why. */ diverged?: { step: number; reason: string };
+  /** Loss at the final w (NaN after divergence). */ finalLoss: number;
+}
+
+const nextTick = () => new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
+const isFiniteError = (e: unknown) => e instanceof Error && /NaN or Inf/.test(e.message);
+
+function checkArgs(problem: Problem, optimizer: GradientTransformation, o: TrainOptions): void {
+  if (!problem || typeof problem.lossAndGrad !== 'function') throw new TypeError('train: problem must be a Problem (fl.problem(lossFn, { dim })).');
+  if (!optimizer || typeof optimizer.update !== 'function') throw new TypeError('train: optimizer must be a GradientTransformation (e.g. fl.optim.adam()).');
+  if (!o || !Number.isInteger(o.steps) || o.steps < 0) throw new RangeError(`train: options.steps must be a non-negative integer, got ${String(o?.steps)}.`);
+  if (!o.resume && !o.w0) throw new Error('train: options.w0 is required (the initial Tensor1D) unless options.resume is given.');
+  if (o.w0 && (o.w0.rank !== 1 || o.w0.size !== problem.dim)) throw new Error(`train: options.w0 must be a Tensor1D of length problem.dim = ${problem.dim}, got shape [${o.w0.shape}].`);
+}
+
+function builtinRecorders(every: Every, evalProblem?: Problem): Recorder[] {
+  const r: Recorder[] = [];
+  if (every.sharpness) r.push(sharpnessRecorder(every.sharpness));
+  if (every.eigs) { const e = typeof every.eigs === 'number' ? { every: every.eigs } : every.eigs; r.push(eigsRecorder(e.every, e.k ?? 3)); }
+  if (every.preconditionedSharpness) r.push(preconditionedSharpnessRecorder(every.preconditionedSharpness));
+  if (every.eval) r.push(evalRecorder(every.eval, evalProblem));
+  return r;
+}
+
+function batchProblem(problem: Problem, batch: TrainOptions['batch'], step: number): Problem {
+  if (batch === undefined) return problem;
+  if (typeof batch === 'function') return batch(step);
+  const sample = (problem as Problem & { sample?: (b: number, o: { step: number }) => Problem }).sample;
+  if (typeof sample !== 'function') throw new Error(`train: options.batch = ${batch} needs problem.sample(batchSize, { step }) returning a minibatch Problem; this problem has none. Pass batch as a function (step) => Problem instead.`);
+  return sample.call(problem, batch, { step });
+}
+
+/**
+ * Trains `problem` with `optimizer` for `steps` steps from `w0` (or a checkpoint); returns the
+ * table of recorded rows (columns step, loss, gradNorm, updateNorm, lr, + analyses/recorders).
+ * Yields to the event loop every ~50 ms (output flows, interrupts arrive), stops cleanly on an
+ * interrupt (`interrupted: true`, rows kept) and on a non-finite loss (`diverged`, a warning).
+ * @example
+ * const run = await train(P, fl.optim.adam({ lr: 1e-3 }), { w0, steps: 1000, every: { sharpness: 10 } });
+ * run.table.print(); run.w.dispose(); fl.optim.disposeState(run.state);
+ */
+export async function train(problem: Problem, optimizer: GradientTransformation, options: TrainOptions): Promise<TrainResult> {
+  checkArgs(problem, optimizer, options);
+  const { steps, batch, every = {}, recorders = [], callbacks = [], logEvery = 1, checkpoint, evalProblem, progress = true } = options;
+  const resume = typeof options.resume === 'string' ? loadCheckpoint(options.resume) : options.resume;
+  let w: Tensor1D = resume ? tf.clone(resume.w) : tf.clone(options.w0!);
+  let state: OptState = resume ? (typeof options.resume === 'string' ? resume.state : cloneState(resume.state)) : optimizer.init(w);
+  if (resume && typeof options.resume === 'string') resume.w.dispose();
+  let step = resume ? resume.step : 0;
+  const all = [...builtinRecorders(every, evalProblem), ...recorders];
+  const gradEvery = every.gradNorm ?? 1;
+  const rows: Record<string, number | null>[] = [];
+  const bar = progress ? makeProgress(steps, { label: options.label ?? problem.name ?? 'train' }) : null;
+  let interrupted = false;
+  let diverged: TrainResult['diverged'];
+  let lastYield = performance.now();
+  const save = () => checkpoint && saveCheckpoint(checkpoint.path, { w, state, step });
+
+  while (step < steps) {
+    if (interruptRequested()) { interrupted = true; break; }
+    const P = batchProblem(problem, batch, step);
+    let lossT, grad: Tensor1D;
+    try {
+      ({ loss: lossT, grad } = P.lossAndGrad(w));
+    } catch (e) {
+      if (!isFiniteError(e)) throw e;
+      diverged = { step, reason: (e as Error).message };
+      break;
+    }
+    const loss = lossT.dataSync()[0];
+    lossT.dispose();
+    if (!Number.isFinite(loss)) { grad.dispose(); diverged = { step, reason: `loss = ${loss}` }; break; }
+    const lr = currentLr(optimizer, state);
+    const r = optimizer.update(grad, state, w, { loss, problem: P, w, step });
+    const updates = r.updates as Tensor1D;
+    const wNext = tf.add(w, updates) as Tensor1D;
+    const due = all.filter((rec) => step % (rec.every ?? 1) === 0);
+    if (step % logEvery === 0 || due.length > 0) {
+      const [gn, un] = tf.tidy(() => [tf.norm(grad), tf.norm(updates)]).map((t) => { const v = t.dataSync()[0]; t.dispose(); return v; });
+      const row: Record<string, number | null> = { step, loss, gradNorm: step % gradEvery === 0 ? gn : null, updateNorm: un, lr: Number.isFinite(lr) ? lr : null };
+      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr };
+      for (const rec of due) {
+        const v = rec.record(ctx);
+        if (typeof v === 'number') row[rec.name] = v;
+        else for (const [k, x] of Object.entries(v)) row[k] = x;
+      }
+      rows.push(row);
+    }
+    let stop = false;
+    if (callbacks.length) {
+      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr };
+      for (const cb of callbacks) if ((await cb(ctx)) === 'stop') stop = true;
+    }
+    grad.dispose();
+    tf.dispose(updates);
+    disposeState(state);
+    state = r.state;
+    w.dispose();
+    w = wNext;
+    step++;
+    if (checkpoint?.every && step % checkpoint.every === 0) save();
+    bar?.update(step, `loss ${loss.toPrecision(4)}`);
+    if (stop) break;
+    if (performance.now() - lastYield > 50) { await nextTick(); lastYield = performance.now(); }
+  }
+  if (!diverged && !isAllFinite(w)) diverged = { step, reason: 'w contains NaN or Inf' };
+  let finalLoss = NaN;
+  if (!diverged) {
+    try { const l = problem.loss(w); finalLoss = l.dataSync()[0]; l.dispose(); } catch (e) { if (!isFiniteError(e)) throw e; }
+  }
+  if (diverged) {
+    const msg = `train: diverged at step ${diverged.step} (${diverged.reason.split(';')[0]}); lower the learning rate. The rows recorded so far are kept.`;
+    if (typeof process !== 'undefined' && process.emitWarning) process.emitWarning(msg, 'FlowlabDivergenceWarning'); else console.warn(msg);
+  }
+  save();
+  bar?.close(interrupted ? 'interrupted' : diverged ? `diverged at ${diverged.step}` : `loss ${finalLoss.toPrecision(4)}`);
+  return { table: toTable(rows), w, state, step, interrupted, diverged, finalLoss };
+}
+
+function isAllFinite(w: Tensor1D): boolean {
+  const t = tf.tidy(() => tf.all(tf.isFinite(w)));
+  const ok = t.dataSync()[0] === 1;
+  t.dispose();
+  return ok;
+}
+
+/** Rows → arquero table; a column absent from a row is null there. */
+function toTable(rows: Record<string, number | null>[]): aq.ColumnTable {
+  const names: string[] = ['step', 'loss', 'gradNorm', 'updateNorm', 'lr'];
+  for (const r of rows) for (const k of Object.keys(r)) if (!names.includes(k)) names.push(k);
+  const cols: Record<string, (number | null)[]> = {};
+  for (const n of names) cols[n] = rows.map((r) => (r[n] === undefined ? null : r[n]));
+  return aq.table(cols);
+}

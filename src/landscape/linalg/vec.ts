@@ -1,0 +1,80 @@
+/**
+ * Float64-accumulating vector kernels over Float32Array / Float64Array. Solver vectors can have
+ * millions of entries; these loops keep every reduction in float64 whatever the storage type.
+ */
+
+/** A dense vector stored in single or double precision. */
+export type Vec = Float32Array | Float64Array;
+
+/** xᵀy accumulated in float64. @example dot(new Float64Array([1, 2]), new Float64Array([3, 4])) // 11 */
+export function dot(x: Vec, y: Vec): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * y[i];
+  return s;
+}
+
+/** ‖x‖₂ in float64. */
+export function norm(x: Vec): number {
+  return Math.sqrt(dot(x, x));
+}
+
+/** y ← y + a·x (in place; returns y). */
+export function axpy(y: Vec, a: number, x: Vec): Vec {
+  for (let i = 0; i < y.length; i++) y[i] += a * x[i];
+  return y;
+}
+
+/** x ← a·x (in place; returns x). */
+export function scale(x: Vec, a: number): Vec {
+  for (let i = 0; i < x.length; i++) x[i] *= a;
+  return x;
+}
+
+/** Σⱼ cⱼ·xⱼ as a new Float64Array of length `dim`. */
+export function combine(xs: Vec[], c: ArrayLike<number>, dim: number): Float64Array {
+  const neg = Float64Array.from(c, (x) => -x);
+  return subtractCombination(new Float64Array(dim), xs, neg) as Float64Array;
+}
+
+/** Elementwise product x ⊙ y as a new Float64Array. */
+export function hadamard(x: Vec, y: Vec): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i] * y[i];
+  return out;
+}
+
+const CHUNK = 2048;
+
+/**
+ * c = Qᵀx for many long vectors at once, in cache-sized chunks so x is read from memory once
+ * (the reorthogonalisation of Lanczos and SLQ is memory-bound). Float64 accumulation.
+ */
+export function multiDot(Q: Vec[], x: Vec): Float64Array {
+  const m = Q.length, n = x.length;
+  const c = new Float64Array(m);
+  for (let start = 0; start < n; start += CHUNK) {
+    const end = Math.min(n, start + CHUNK);
+    for (let j = 0; j < m; j++) {
+      const q = Q[j];
+      let s = 0;
+      for (let i = start; i < end; i++) s += q[i] * x[i];
+      c[j] += s;
+    }
+  }
+  return c;
+}
+
+/** x ← x − Q c (chunked like multiDot); returns x. */
+export function subtractCombination(x: Vec, Q: Vec[], c: ArrayLike<number>): Vec {
+  const m = Q.length, n = x.length;
+  for (let start = 0; start < n; start += CHUNK) {
+    const end = Math.min(n, start + CHUNK);
+    for (let j = 0; j < m; j++) {
+      const cj = c[j];
+      if (cj === 0) continue;
+      const q = Q[j];
+      for (let i = start; i < end; i++) x[i] -= cj * q[i];
+    }
+  }
+  return x;
+}

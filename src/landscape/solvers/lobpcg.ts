@@ -1,0 +1,109 @@
+/**
+ * LOBPCG (locally optimal block preconditioned conjugate gradient) for the k largest eigenpairs,
+ * with soft locking: converged columns stay in the Rayleigh–Ritz basis but get no new residual
+ * direction, so they cost no HVPs. One hvpBatch of the active residuals per iteration; H·X and H·P
+ * are carried as linear combinations (no extra HVPs). Started from good vectors (the previous
+ * step's eigenvectors) it converges in a few HVPs, which is why the central-flows code tracks
+ * eigenvectors with it. Knyazev (2001), SIAM J. Sci. Comput. 23(2); Hetmaniuk & Lehoucq (2006)
+ * for the orthonormal-basis form used here.
+ */
+import { eigh } from '../linalg/eigh.js';
+import { gramSchmidt } from '../linalg/qr.js';
+import { axpy, combine, dot, norm } from '../linalg/vec.js';
+import type { SymOperator } from '../operator.js';
+import { checkInterrupt, relativeResidual, startBlock, type SolverOptions, type SolverResult } from './common.js';
+
+/** Top-k eigenpairs of op by LOBPCG with soft locking, stopping on relative residual ≤ tol. */
+export function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng }: SolverOptions): SolverResult {
+  const dim = op.dim;
+  let X = startBlock(dim, k, start, rng);
+  let HX = op.apply(X);
+  ({ X, HX } = rayleighRitz([X], [HX], X.length, dim).next);
+  let thetas = rayleighValues(X, HX);
+  let P: Float64Array[] = [], HP: Float64Array[] = [];
+  let residuals: number[] = [];
+  for (let it = 0; ; it++) {
+    checkInterrupt();
+    const R = X.map((x, i) => axpy(Float64Array.from(HX[i]), -thetas[i], x) as Float64Array);
+    const maxAbs = Math.max(...thetas.map(Math.abs));
+    residuals = R.map((r, i) => relativeResidual(norm(r), thetas[i], maxAbs));
+    const active = residuals.map((r, i) => (r > tol ? i : -1)).filter((i) => i >= 0);
+    if (active.length === 0 || it >= maxIter) {
+      return { values: thetas, vectors: X, residuals, iterations: it, converged: active.length === 0 };
+    }
+    // P ⟂ X with H·P carried along; then W = active residuals ⟂ [X, P]
+    const Pc = P.map((p) => Float64Array.from(p)), HPc = HP.map((h) => Float64Array.from(h));
+    orthonormalizeWithImage(Pc, HPc, X, HX);
+    const W = active.map((i) => R[i]);
+    const { dropped } = gramSchmidt(W, { against: [...X, ...Pc], dropTol: 1e-10 });
+    const Wk = W.filter((_, i) => !dropped.includes(i));
+    if (Wk.length === 0 && Pc.length === 0) {
+      return { values: thetas, vectors: X, residuals, iterations: it, converged: false };
+    }
+    const HW = op.apply(Wk);
+    const rr = rayleighRitz([X, Pc, Wk], [HX, HPc, HW], X.length, dim);
+    X = rr.next.X; HX = rr.next.HX; P = rr.dir.X; HP = rr.dir.HX;
+    thetas = rr.values;
+  }
+}
+
+/**
+ * Rayleigh–Ritz on the orthonormal basis S = [groups…] with images HS: returns the top-m Ritz
+ * pairs (X, HX) and the conjugate direction P = (non-X part of S)·C with its image.
+ */
+function rayleighRitz(S: Float64Array[][], HS: Float64Array[][], m: number, dim: number) {
+  const basis = S.flat(), images = HS.flat();
+  const n = basis.length;
+  const G = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
+    const g = 0.5 * (dot(basis[i], images[j]) + dot(basis[j], images[i]));
+    G[i * n + j] = g; G[j * n + i] = g;
+  }
+  const { values, vectors } = eigh(G, n);
+  const nx = S[0].length;
+  const X: Float64Array[] = [], HX: Float64Array[] = [], Pd: Float64Array[] = [], HPd: Float64Array[] = [];
+  const vals: number[] = [];
+  for (let r = 0; r < Math.min(m, n); r++) {
+    const col = n - 1 - r;
+    const c = new Float64Array(n);
+    for (let i = 0; i < n; i++) c[i] = vectors[i * n + col];
+    X.push(combine(basis, c, dim));
+    HX.push(combine(images, c, dim));
+    vals.push(values[col]);
+    if (n > nx) {
+      const cd = c.slice();
+      cd.fill(0, 0, nx);
+      Pd.push(combine(basis, cd, dim));
+      HPd.push(combine(images, cd, dim));
+    }
+  }
+  return { next: { X, HX }, dir: { X: Pd, HX: HPd }, values: vals };
+}
+
+/** Orthonormalises P against X and itself, applying the same combinations to HP (in place). */
+function orthonormalizeWithImage(P: Float64Array[], HP: Float64Array[], X: Float64Array[], HX: Float64Array[]): void {
+  for (let pass = 0; pass < 2; pass++) {
+    for (let j = 0; j < P.length; j++) {
+      for (let i = 0; i < X.length; i++) {
+        const c = dot(X[i], P[j]);
+        axpy(P[j], -c, X[i]); axpy(HP[j], -c, HX[i]);
+      }
+      for (let i = 0; i < j; i++) {
+        const c = dot(P[i], P[j]);
+        axpy(P[j], -c, P[i]); axpy(HP[j], -c, HP[i]);
+      }
+      const r = norm(P[j]);
+      if (r < 1e-12) { P[j].fill(0); HP[j].fill(0); continue; }
+      for (let t = 0; t < dim(P[j]); t++) { P[j][t] /= r; HP[j][t] /= r; }
+    }
+  }
+  for (let j = P.length - 1; j >= 0; j--) if (norm(P[j]) === 0) { P.splice(j, 1); HP.splice(j, 1); }
+}
+
+function dim(v: Float64Array): number {
+  return v.length;
+}
+
+function rayleighValues(X: Float64Array[], HX: Float64Array[]): number[] {
+  return X.map((x, i) => dot(x, HX[i]));
+}

@@ -1,0 +1,69 @@
+/**
+ * Block-wise dynamic 8-bit quantisation (Dettmers et al. 2022, "8-bit Optimizers via Block-wise
+ * Quantization", arXiv 2110.02861): a 256-entry dynamic (exponent + linear fraction) code book,
+ * one fp32 absmax per block of 256 values, nearest-code rounding.
+ */
+
+/**
+ * The dynamic map: for exponents i = 0..6, the midpoints of `n_i + 1` evenly spaced points on
+ * [0.1, 1] scaled by 10^(i−6) (n_i = 2^i signed, 2^(i+1) unsigned), mirrored for the signed map,
+ * plus 0 and 1; 256 sorted values in [−1, 1] (signed) or [0, 1] (unsigned).
+ * @example dynamicMap(true).length === 256
+ */
+export function dynamicMap(signed: boolean): Float32Array {
+  const data: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const n = signed ? 2 ** i : 2 ** (i + 1);
+    const scale = 10 ** (i - 6);
+    for (let j = 0; j < n; j++) {
+      const a = 0.1 + (0.9 * j) / n;
+      const b = 0.1 + (0.9 * (j + 1)) / n;
+      const mid = ((a + b) / 2) * scale;
+      data.push(mid);
+      if (signed) data.push(-mid);
+    }
+  }
+  data.push(0, 1);
+  while (data.length < 256) data.push(0);
+  return Float32Array.from(data.sort((x, y) => x - y));
+}
+
+/** Index of the code nearest to x in a sorted code book. */
+function nearest(code: Float32Array, x: number): number {
+  let lo = 0;
+  let hi = code.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (code[mid] <= x) lo = mid; else hi = mid;
+  }
+  return x - code[lo] <= code[hi] - x ? lo : hi;
+}
+
+/**
+ * Quantises `x` block-wise into codes (Uint8Array) and per-block absmax (Float32Array).
+ * @example const { codes, absmax } = quantizeBlockwise(x, dynamicMap(true));
+ */
+export function quantizeBlockwise(x: ArrayLike<number>, code: Float32Array, block = 256): { codes: Uint8Array; absmax: Float32Array } {
+  const n = x.length;
+  const nb = Math.ceil(n / block);
+  const codes = new Uint8Array(n);
+  const absmax = new Float32Array(nb);
+  for (let b = 0; b < nb; b++) {
+    const end = Math.min(n, (b + 1) * block);
+    let a = 0;
+    for (let i = b * block; i < end; i++) a = Math.max(a, Math.abs(x[i]));
+    absmax[b] = a;
+    const inv = a > 0 ? 1 / a : 0;
+    for (let i = b * block; i < end; i++) codes[i] = nearest(code, x[i] * inv);
+  }
+  return { codes, absmax };
+}
+
+/**
+ * The inverse of quantizeBlockwise (into `out` when given).
+ * @example const y = dequantizeBlockwise(codes, absmax, dynamicMap(true));
+ */
+export function dequantizeBlockwise(codes: Uint8Array, absmax: Float32Array, code: Float32Array, block = 256, out = new Float32Array(codes.length)): Float32Array {
+  for (let i = 0; i < codes.length; i++) out[i] = code[codes[i]] * absmax[Math.floor(i / block)];
+  return out;
+}

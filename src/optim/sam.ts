@@ -1,0 +1,54 @@
+/** SAM and ASAM: sharpness-aware minimisation (two gradients per step). */
+import { tf } from '../tensor/tf.js';
+import type { Tensor, Tensor1D } from '../tensor/types.js';
+import type { GradientTransformation, HyperValue, OptState } from './types.js';
+import { defineTransformation } from './core.js';
+import { asRecord, likeParams } from './tree.js';
+import { flatOf, needProblem, unflatLike } from './flatten.js';
+import { sgd } from './sgd.js';
+
+interface SamOptions { lr?: HyperValue; momentum?: number; rho?: number; base?: GradientTransformation; weightDecay?: number }
+
+function sharpnessAware(name: string, adaptive: boolean, { lr, momentum, rho, base, weightDecay, etaA }: Required<Omit<SamOptions, 'base'>> & { base?: GradientTransformation; etaA: number }) {
+  const inner: GradientTransformation = base ?? (sgd({ lr, momentum, weightDecay }) as unknown as GradientTransformation);
+  return defineTransformation({
+    name, hyperparams: { lr, momentum, rho, weightDecay, ...(adaptive ? { etaA } : {}), base: inner.name },
+    init: (p) => ({ inner: inner.init(p) }),
+    update: (grads, s, params, ctx) => {
+      const problem = needProblem(name, ctx);
+      const g = asRecord(grads);
+      const w = (ctx.w ?? flatOf(params ? asRecord(params) : g, problem, name)) as Tensor1D;
+      const gf = flatOf(g, problem, name);
+      let e: Tensor;
+      if (adaptive) {
+        const T = tf.add(tf.abs(w), etaA);
+        const tg = tf.mul(T, gf);
+        e = tf.mul(tf.mul(tf.square(T), gf), tf.div(rho, tf.maximum(tf.norm(tg), 1e-12)));
+      } else {
+        e = tf.mul(gf, tf.div(rho, tf.maximum(tf.norm(gf), 1e-12)));
+      }
+      const g2 = problem.grad(tf.add(w, e) as Tensor1D);
+      const r = inner.update(likeParams(grads, unflatLike(g2, g, problem)), s.inner as OptState, params, ctx);
+      return { updates: r.updates, state: { inner: r.state } };
+    },
+  });
+}
+
+/**
+ * SAM (Foret et al. 2021, arXiv 2010.01412): e = ρ g/‖g‖; g_SAM = ∇L(θ + e); then the base
+ * optimizer (default SGD with momentum) steps with g_SAM. Needs `context.problem` (train() passes it).
+ * Defaults ρ 0.05, η 0.1, μ 0.9.
+ * @example const run = await train(P, sam({ lr: 0.05, rho: 0.05 }), { w0, steps: 100 });
+ */
+export function sam({ lr = 0.1, momentum = 0.9, rho = 0.05, base, weightDecay = 0 }: SamOptions = {}) {
+  return sharpnessAware('sam', false, { lr, momentum, rho, base, weightDecay, etaA: 0 });
+}
+
+/**
+ * ASAM (Kwon et al. 2021, arXiv 2102.11600): adaptive SAM with T = |θ| + η_A:
+ * e = ρ T²g/‖T g‖; base step with ∇L(θ + e). Defaults ρ 0.5, η_A 0.01, η 0.1, μ 0.9.
+ * @example const run = await train(P, asam({ lr: 0.05, rho: 0.5 }), { w0, steps: 100 });
+ */
+export function asam({ lr = 0.1, momentum = 0.9, rho = 0.5, base, weightDecay = 0, etaA = 0.01 }: SamOptions & { etaA?: number } = {}) {
+  return sharpnessAware('asam', true, { lr, momentum, rho, base, weightDecay, etaA });
+}

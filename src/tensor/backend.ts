@@ -1,0 +1,179 @@
+/**
+ * Compute backends: which engine runs flowlab's tensors.
+ *
+ * - `wasm` (default): @tensorflow/tfjs-backend-wasm, XNNPACK with SIMD; installs from npm alone,
+ *   ~25× faster than `cpu`. Single-threaded in Node (no multithread support detected).
+ * - `cpu`: plain-JavaScript kernels (slow; the reference implementation).
+ * - `tensorflow`: @tensorflow/tfjs-node (or -node-gpu), native libtensorflow, if installed.
+ * - `webgpu`: @tensorflow/tfjs-backend-webgpu with the `webgpu` npm package (Dawn), if a GPU is there.
+ * - `auto`: tries them, keeps the fastest that works and prints one line naming the choice.
+ *
+ * Precision is float32 everywhere.
+ */
+import { cpus } from 'node:os';
+import { tfjs as tf } from './tfjs.js';
+import '@tensorflow/tfjs-backend-wasm';
+
+/** A backend name accepted by `backend.use`. */
+export type BackendName = 'auto' | 'wasm' | 'cpu' | 'webgpu' | 'tensorflow';
+
+/** What `backend.info()` reports. */
+export interface BackendInfo {
+  /** Active TF.js backend name ('wasm', 'cpu', 'tensorflow', 'webgpu'). */
+  name: string;
+  /** Where it computes, in words (e.g. "CPU (WebAssembly SIMD, 1 thread)"). */
+  device: string;
+  precision: 'float32';
+  /** Threads the backend computes with. */
+  threads: number;
+}
+
+async function tryWasm(): Promise<void> {
+  // The Node build of the wasm backend finds its .wasm files next to itself (no setWasmPaths needed).
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+}
+
+async function tryTensorflow(): Promise<void> {
+  let loaded = false;
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await import(pkg);
+      loaded = true;
+      break;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' && !String(e).includes('Cannot find')) throw e;
+    }
+  }
+  if (!loaded) {
+    throw new Error("backend 'tensorflow' needs @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (CUDA 11.2, cuDNN 8.1): " +
+      'run `npm install @tensorflow/tfjs-node` where its install step can download libtensorflow 2.9.1 from ' +
+      'storage.googleapis.com (it is not on the npm registry, so registry-only machines cannot install it); ' +
+      "meanwhile use backend.use('wasm').");
+  }
+  if (!(await tf.setBackend('tensorflow'))) throw new Error("backend 'tensorflow' is installed but failed to initialise");
+}
+
+async function tryWebgpu(): Promise<void> {
+  const nav = globalThis as unknown as { navigator?: { gpu?: unknown } };
+  if (!nav.navigator?.gpu) {
+    let webgpu: { create?: (o: string[]) => unknown; globals?: object };
+    try {
+      webgpu = (await import('webgpu' as string)) as typeof webgpu;
+    } catch {
+      throw new Error("backend 'webgpu' needs the npm packages @tensorflow/tfjs-backend-webgpu and webgpu " +
+        '(Dawn) and a GPU with a Vulkan driver: none found here; use wasm on CPU-only machines.');
+    }
+    if (webgpu.globals) Object.assign(globalThis, webgpu.globals);
+    const gpu = webgpu.create?.([]);
+    Object.defineProperty(globalThis, 'navigator', { value: { ...(nav.navigator ?? {}), gpu }, configurable: true });
+  }
+  try {
+    await import('@tensorflow/tfjs-backend-webgpu' as string);
+  } catch {
+    throw new Error("backend 'webgpu' needs @tensorflow/tfjs-backend-webgpu (npm install @tensorflow/tfjs-backend-webgpu webgpu).");
+  }
+  if (!(await tf.setBackend('webgpu'))) {
+    throw new Error("backend 'webgpu': no WebGPU adapter (no GPU or no Vulkan driver on this machine); use wasm.");
+  }
+}
+
+const loaders: Record<Exclude<BackendName, 'auto'>, () => Promise<void>> = {
+  wasm: tryWasm,
+  cpu: async () => {
+    if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
+  },
+  tensorflow: tryTensorflow,
+  webgpu: tryWebgpu,
+};
+
+/** Milliseconds for one 256×512 by 512×256 matMul on the active backend (after a warm-up). */
+function probeMs(): number {
+  return tf.tidy(() => {
+    const a = tf.ones([256, 512]);
+    const b = tf.ones([512, 256]);
+    tf.matMul(a, b).dataSync();
+    const t0 = performance.now();
+    for (let i = 0; i < 3; i++) tf.matMul(a, b).dataSync();
+    return (performance.now() - t0) / 3;
+  });
+}
+
+/**
+ * Selects the compute backend. `auto` tries tensorflow, webgpu, wasm and cpu, times a small
+ * matMul on each that works, keeps the fastest and prints one line naming the choice.
+ * @example await fl.backend.use('wasm'); fl.backend.info() // { name: 'wasm', ... }
+ */
+export async function use(name: BackendName = 'auto'): Promise<BackendInfo> {
+  if (name === 'auto') return useAuto();
+  const loader = loaders[name as Exclude<BackendName, 'auto'>];
+  if (!loader) {
+    throw new Error(`backend.use: unknown backend '${String(name)}'; expected one of 'auto', 'wasm', 'cpu', 'webgpu', 'tensorflow'.`);
+  }
+  await loader();
+  return info();
+}
+
+async function useAuto(): Promise<BackendInfo> {
+  const timings: { name: Exclude<BackendName, 'auto'>; ms: number }[] = [];
+  const skipped: string[] = [];
+  for (const name of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
+    try {
+      await loaders[name]();
+      timings.push({ name, ms: probeMs() });
+    } catch (e) {
+      skipped.push(`${name}: ${(e as Error).message.split(':')[0]}`);
+    }
+  }
+  if (timings.length === 0) throw new Error(`backend.use('auto'): no backend works (${skipped.join('; ')}).`);
+  timings.sort((a, b) => a.ms - b.ms);
+  await loaders[timings[0].name]();
+  const result = info();
+  console.log(`flowlab backend: ${result.name} (${result.device}); fastest of ${timings.map((t) => `${t.name} ${t.ms.toFixed(1)} ms`).join(', ')}` +
+    (skipped.length ? `; unavailable: ${skipped.map((s) => s.split(':')[0]).join(', ')}` : ''));
+  return result;
+}
+
+/**
+ * The active backend: name, device, precision ('float32') and threads.
+ * @example fl.backend.info() // { name: 'wasm', device: 'CPU (WebAssembly SIMD)', precision: 'float32', threads: 1 }
+ */
+export function info(): BackendInfo {
+  const name = tf.getBackend();
+  const simd = name === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  let threads = 1;
+  let device = 'CPU (JavaScript)';
+  if (name === 'wasm') {
+    const b = tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } };
+    threads = b.wasm?.tfjs?.getThreadsCount?.() ?? 1;
+    device = `CPU (WebAssembly${simd ? ' SIMD' : ''}, XNNPACK)`;
+  } else if (name === 'tensorflow') {
+    device = 'native libtensorflow';
+    threads = cpus().length;
+  } else if (name === 'webgpu') {
+    device = 'GPU (WebGPU)';
+    threads = 0;
+  }
+  return { name, device, precision: 'float32', threads };
+}
+
+let defaultReady: Promise<void> | undefined;
+
+/**
+ * Makes sure a backend is active: the default `wasm` (or $FLOWLAB_BACKEND) unless one was chosen.
+ * Awaited once when `fl.tf` is imported, so the first op already runs on wasm.
+ */
+export function ensureDefaultBackend(): Promise<void> {
+  defaultReady ??= (async () => {
+    const wanted = (process.env.FLOWLAB_BACKEND as BackendName | undefined) ?? 'wasm';
+    try {
+      await use(wanted);
+    } catch (e) {
+      await tf.setBackend('cpu');
+      console.warn(`flowlab: backend '${wanted}' unavailable (${(e as Error).message}); using cpu.`);
+    }
+  })();
+  return defaultReady;
+}
+
+/** The backend namespace exposed as `fl.backend`. */
+export const backend = { use, info };

@@ -1,0 +1,24 @@
+/**
+ * Registers every flowlab higher-order-safe gradient (idempotent). Called by `src/tensor/tf.ts` on
+ * import, so any objective written with `fl.tf` differentiates exactly to third order.
+ */
+import { registerBooleanGradients, registerElementwiseGradients, registerMatMulGradient } from './elementwise.js';
+import { registerReductionGradients } from './reduction.js';
+import { registerConvGradients } from './conv.js';
+import { registerGatherGradients } from './gather.js';
+
+export { originalGradient, safeGradientKernels, withOriginalGradients, defineSafeGradient } from './registry.js';
+
+let registered = false;
+
+/** Registers flowlab's safe gradients once; later calls do nothing. */
+export function registerSafeGradients(): void {
+  if (registered) return;
+  registered = true;
+  registerBooleanGradients();
+  registerElementwiseGradients();
+  registerMatMulGradient();
+  registerReductionGradients();
+  registerConvGradients();
+  registerGatherGradients();
+}

@@ -1,0 +1,48 @@
+/**
+ * Higher-order-safe gradients of Max, Min and Softmax (their TF.js gradients reuse the saved output).
+ *
+ *   ∂ max(x)/∂xᵢ = [xᵢ = max(x)]   (every tied maximum receives the gradient, as in TF.js)
+ *   ∂ softmax(x)/∂x · dy = y ⊙ dy − y · Σ(y ⊙ dy),   y = softmax(x) recomputed from x
+ */
+import { tfjs as tf } from '../tfjs.js';
+import { defineSafeGradient } from './registry.js';
+
+type T = tf.Tensor;
+
+function extremumGrad(dy: T, x: T, axisAttr: number | number[], which: 'max' | 'min'): T {
+  const axes = tf.util.parseAxisParam(axisAttr, x.shape);
+  const y = which === 'max' ? tf.max(x, axes, true) : tf.min(x, axes, true);
+  const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const mask = tf.cast(tf.equal(x, y), 'float32');
+  return tf.mul(mask, tf.reshape(dy, keptShape));
+}
+
+/** Registers the reduction safe gradients. */
+export function registerReductionGradients(): void {
+  defineSafeGradient({
+    kernelName: tf.Max,
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x], attrs) => ({
+      x: () => extremumGrad(dy as T, x, (attrs as unknown as tf.MaxAttrs).reductionIndices, 'max'),
+    }),
+  });
+  defineSafeGradient({
+    kernelName: tf.Min,
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x], attrs) => ({
+      x: () => extremumGrad(dy as T, x, (attrs as unknown as tf.MinAttrs).axis, 'min'),
+    }),
+  });
+  defineSafeGradient({
+    kernelName: tf.Softmax,
+    inputsToSave: ['logits'],
+    gradFunc: (dy, [logits], attrs) => ({
+      logits: () => {
+        const { dim } = attrs as unknown as tf.SoftmaxAttrs;
+        const y = tf.softmax(logits, dim);
+        const yDy = tf.mul(y, dy as T);
+        return tf.sub(yDy, tf.mul(y, tf.sum(yDy, dim, true)));
+      },
+    }),
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * Interrupts as the protocol worker sends them (flag + SIGINT from another thread, since the main
+ * thread is blocked): a synchronous `while (true) {}`, a loop nobody instrumented (built with
+ * new Function, stopped by breakOnSigint), an awaited async loop and a never-settling await, each within
+ * a second, keeping every variable defined before.
+ */
+import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { after, test } from 'node:test';
+import { interruptLater, recordingEngine, resultText } from './helpers.js';
+
+const k = recordingEngine(tmpdir(), 'off');
+after(async () => { await k.request({ kind: 'shutdown', restart: false }); });
+
+async function interrupted(code: string, opts: { signal?: boolean } = {}): Promise<number> {
+  const t0 = performance.now();
+  interruptLater(k.flag, 500, opts);
+  const { reply } = await k.exec(code);
+  assert.equal(reply.status, 'error', `cell was not interrupted: ${JSON.stringify(reply)}`);
+  assert.equal(reply.status === 'error' && reply.ename, 'KeyboardInterrupt');
+  return performance.now() - t0;
+}
+
+test('while (true) {} stops on interrupt (flag + SIGINT), variables survive', async () => {
+  await k.exec('const keep = { v: 41 }; let counter = 0;');
+  const ms = await interrupted('while (true) { counter++ }');
+  assert.ok(ms < 1500, `took ${ms.toFixed(0)} ms`);
+  assert.equal(resultText((await k.exec('keep.v + 1')).reply), '42');
+  assert.equal(resultText((await k.exec('counter > 0')).reply), 'true');
+});
+
+test('the flag alone stops instrumented loops, also inside functions defined in the cell', async () => {
+  const ms = await interrupted('function spin() { for (;;) {} }\nspin()', { signal: false });
+  assert.ok(ms < 1500, `took ${ms.toFixed(0)} ms`);
+});
+
+test('SIGINT stops code the engine did not instrument (a loop built with new Function)', async () => {
+  const ms = await interrupted("new Function('while (true) {}')()", { signal: true });
+  assert.ok(ms < 1500, `took ${ms.toFixed(0)} ms`);
+  // The flag was set too; a fresh cell resets it and runs normally.
+  assert.equal(resultText((await k.exec('1 + 2')).reply), '3');
+});
+
+test('an awaited async loop and a never-settling await stop; completed assignments stay', async () => {
+  const ms = await interrupted('let ticks = 0;\nwhile (true) { await new Promise((r) => setTimeout(r, 10)); ticks++ }', { signal: false });
+  assert.ok(ms < 1500, `took ${ms.toFixed(0)} ms`);
+  assert.equal(resultText((await k.exec('ticks > 3')).reply), 'true');
+  await interrupted('const never = await new Promise(() => {})', { signal: false });
+});
+
+test('a library loop polling interruptRequested() returns cleanly and `await` still assigns its result', async () => {
+  interruptLater(k.flag, 500, { signal: false });
+  const { reply } = await k.exec(
+    "async function longJob() { let steps = 0; const probe = globalThis[Symbol.for('flowlab.interruptRequested')];\n" +
+    '  while (!probe()) { steps++; await new Promise((r) => setImmediate(r)); }\n  return steps }',
+  );
+  assert.equal(reply.status, 'ok');
+  // longJob is library-like only if its loop is not instrumented: define it through Function.
+  await k.exec("const libJob = new Function('p', 'return (async () => { let s = 0; while (!p()) { s++; await new Promise((r) => setImmediate(r)); } return s; })()');");
+  interruptLater(k.flag, 500, { signal: false });
+  const r = await k.exec("const run = await libJob(globalThis[Symbol.for('flowlab.interruptRequested')]);\nrun");
+  // The job saw the interrupt, stopped cleanly and its result was assigned before any check fired.
+  assert.equal(r.reply.status, 'ok', JSON.stringify(r.reply));
+  assert.equal(resultText((await k.exec('run > 0')).reply), 'true');
+});

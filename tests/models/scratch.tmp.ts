@@ -1,0 +1,12 @@
+import { tf, backend } from '../../src/tensor/index.js';
+await backend.use('wasm');
+const t = (name: string, f: () => tf.Tensor, flops: number) => { f().dispose(); const t0 = performance.now(); for (let i = 0; i < 3; i++) { const r = f(); r.dataSync(); r.dispose(); } const ms = (performance.now() - t0) / 3; console.log(name, ms.toFixed(1), 'ms', (flops / ms / 1e6).toFixed(2), 'GFLOP/s'); };
+const q = tf.randomNormal([160, 64, 64]); const k = tf.randomNormal([160, 64, 64]);
+t('3d no transpose', () => tf.matMul(q, k), 2 * 160 * 64 ** 3);
+t('3d transposeB', () => tf.matMul(q, k, false, true), 2 * 160 * 64 ** 3);
+t('3d transposeA', () => tf.matMul(q, k, true, false), 2 * 160 * 64 ** 3);
+const q4 = tf.randomNormal([20, 8, 64, 64]);
+t('4d no transpose', () => tf.matMul(q4, q4), 2 * 160 * 64 ** 3);
+const big = tf.randomNormal([20, 64, 1536]);
+t('slice last axis (1 of 3)', () => tf.slice(big, [0, 0, 512], [20, 64, 512]), 1);
+t('reshape+transpose alt', () => tf.transpose(tf.reshape(big, [20, 64, 3, 512]), [2, 0, 1, 3]), 1);

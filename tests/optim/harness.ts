@@ -1,0 +1,43 @@
+/** Test helpers: run an optimizer on fixed gradient sequences and compare with float64 references. */
+import assert from 'node:assert/strict';
+import { tf } from '../../src/tensor/tf.js';
+import type { Tensor } from '../../src/tensor/types.js';
+import { applyUpdates, disposeState, type GradientTransformation } from '../../src/optim/index.js';
+import type { UpdateContext } from '../../src/optim/types.js';
+
+export type Vec = number[];
+
+/** Runs `opt` from p0 with gradients gs[t] (fixed), returning the params after each step. */
+export function runFixed(opt: GradientTransformation, p0: Vec, gs: Vec[], shape: number[] = [p0.length], ctx?: (p: Tensor) => UpdateContext): Vec[] {
+  let p = tf.tensor(p0, shape);
+  let s = opt.init(p);
+  const out: Vec[] = [];
+  for (const g of gs) {
+    const gt = tf.tensor(g, shape);
+    const r = opt.update(gt, s, p, ctx?.(p));
+    disposeState(s);
+    s = r.state;
+    const p2 = applyUpdates(p, r.updates) as Tensor;
+    tf.dispose([p, gt, r.updates as Tensor]);
+    p = p2;
+    out.push(Array.from(p.dataSync()));
+  }
+  p.dispose();
+  disposeState(s);
+  return out;
+}
+
+/** Element-wise |a − b| ≤ atol + rtol|b| with a message naming the step and index. */
+export function close(actual: Vec[], expected: Vec[], { rtol = 1e-4, atol = 1e-6, label = '' } = {}): void {
+  assert.equal(actual.length, expected.length, `${label}: number of steps`);
+  actual.forEach((a, t) => a.forEach((x, i) => {
+    const e = expected[t][i];
+    assert.ok(Math.abs(x - e) <= atol + rtol * Math.abs(e), `${label}: step ${t + 1}, index ${i}: got ${x}, expected ${e}`);
+  }));
+}
+
+/** A fixed gradient sequence (4 steps × n) with mixed signs and scales. */
+export function gradSeq(n = 4, steps = 4): Vec[] {
+  return Array.from({ length: steps }, (_, t) => Array.from({ length: n }, (_, i) => Math.sin(1.3 * t + 0.7 * i + 0.2) * (0.5 + i) + (t === 2 ? 0.3 : 0)));
+}
+export const P0 = [0.5, -1.2, 2.0, 0.05];

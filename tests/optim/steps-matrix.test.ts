@@ -1,0 +1,174 @@
+/**
+ * Matrix optimizers against float64 references written here (Newton–Schulz, Jacobi
+ * eigendecompositions, Sinkhorn), for fixed gradient sequences of ≥ 3 steps.
+ */
+import { test } from 'node:test';
+import * as O from '../../src/optim/index.js';
+import { tf } from '../../src/tensor/tf.js';
+import type { Tensor } from '../../src/tensor/types.js';
+import { close } from './harness.js';
+import { T, mm, add, scal, fro, reshape, ns5, symPow, jacobi, rand, type Mat } from './dense.js';
+
+const r = rand(11);
+const seq = (rows: number, cols: number, steps = 4): Mat[] => Array.from({ length: steps }, () => Array.from({ length: rows }, () => Array.from({ length: cols }, () => 2 * r())));
+const flat = (A: Mat) => A.flat();
+
+/** Runs on a record { W: [rows, cols] } with gradient matrices; returns W after each step. */
+function runMatrix(opt: O.GradientTransformation, W0: Mat, Gs: Mat[]): number[][] {
+  let p: Record<string, Tensor> = { W: tf.tensor2d(W0) };
+  let s = opt.init(p);
+  const out: number[][] = [];
+  for (const G of Gs) {
+    const g = { W: tf.tensor2d(G) };
+    const res = opt.update(g, s, p);
+    O.disposeState(s); s = res.state;
+    const p2 = O.applyUpdates(p, res.updates);
+    tf.dispose([p.W, g.W, (res.updates as Record<string, Tensor>).W]);
+    p = p2 as Record<string, Tensor>;
+    out.push(Array.from(p.W.dataSync()));
+  }
+  p.W.dispose(); O.disposeState(s);
+  return out;
+}
+
+test('muon: Nesterov momentum, NS5 orthogonalisation, √max(1, fanOut/fanIn), decoupled decay', () => {
+  for (const [rows, cols] of [[3, 5], [5, 3]]) {
+    const W0 = seq(rows, cols, 1)[0];
+    const Gs = seq(rows, cols);
+    const lr = 0.05, mu = 0.9, wd = 0.1;
+    let W = W0, M: Mat = scal(W0, 0);
+    const exp = Gs.map((G) => {
+      M = add(scal(M, mu), G, 1 - mu);
+      const U = add(scal(G, 1 - mu), M, mu);
+      const Ostep = scal(ns5(U), Math.sqrt(Math.max(1, cols / rows)));
+      W = add(scal(W, 1 - lr * wd), Ostep, -lr);
+      return flat(W);
+    });
+    close(runMatrix(O.muon({ lr, momentum: mu, weightDecay: wd }), W0, Gs), exp, { label: `muon ${rows}x${cols}`, rtol: 2e-3, atol: 2e-5 });
+  }
+});
+
+test('muon: non-matrix leaves take the auxiliary Adam step', () => {
+  const p0 = [0.3, -0.2, 0.1];
+  const gs = [[1, -2, 0.5], [0.5, 1, -1], [2, 0.1, 0.3]];
+  const h = { lr: 0.01, b1: 0.9, b2: 0.95, eps: 1e-10 };
+  const m = [0, 0, 0], v = [0, 0, 0], p = p0.slice();
+  const exp = gs.map((g, k) => { g.forEach((x, i) => { m[i] = 0.9 * m[i] + 0.1 * x; v[i] = 0.95 * v[i] + 0.05 * x * x; p[i] -= 0.01 * (m[i] / (1 - 0.9 ** (k + 1))) / (Math.sqrt(v[i] / (1 - 0.95 ** (k + 1))) + 1e-10); }); return p.slice(); });
+  let w: Tensor = tf.tensor1d(p0);
+  let s = O.muon({ adam: h }).init(w);
+  const got = gs.map((g) => { const gt = tf.tensor1d(g); const res = O.muon({ adam: h }).update(gt, s, w); O.disposeState(s); s = res.state; const w2 = O.applyUpdates(w, res.updates); tf.dispose([w, gt, res.updates as Tensor]); w = w2; return Array.from(w.dataSync()); });
+  close(got, exp, { label: 'muon aux adam' });
+});
+
+test('adamuon: NS5 output normalised by an EMA of O², rescaled to RMS 0.2', () => {
+  const W0 = seq(4, 3, 1)[0];
+  const Gs = seq(4, 3);
+  const lr = 0.01, mu = 0.95, b2 = 0.9, eps = 1e-8;
+  let W = W0, M: Mat = scal(W0, 0), V: Mat = scal(W0, 0);
+  const exp = Gs.map((G) => {
+    M = add(scal(M, mu), G, 1 - mu);
+    const Om = ns5(add(scal(G, 1 - mu), M, mu));
+    V = add(scal(V, b2), Om.map((row) => row.map((x) => x * x)), 1 - b2);
+    const Oh = Om.map((row, i) => row.map((x, j) => x / (Math.sqrt(V[i][j]) + eps)));
+    W = add(W, Oh, -lr * 0.2 * Math.sqrt(12) / fro(Oh));
+    return flat(W);
+  });
+  close(runMatrix(O.adamuon({ lr, momentum: mu, b2, eps }), W0, Gs), exp, { label: 'adamuon', rtol: 2e-3, atol: 2e-5 });
+});
+
+test('sinkgd: 5 alternating row (→ √n) and column (→ √m) normalisations', () => {
+  const W0 = seq(3, 4, 1)[0];
+  const Gs = seq(3, 4);
+  let W = W0;
+  const exp = Gs.map((G) => {
+    let X = G;
+    for (let i = 0; i < 5; i++) {
+      X = X.map((row) => { const n = Math.hypot(...row); return row.map((x) => (x * Math.sqrt(4)) / n); });
+      const cn = X[0].map((_, j) => Math.hypot(...X.map((row) => row[j])));
+      X = X.map((row) => row.map((x, j) => (x * Math.sqrt(3)) / cn[j]));
+    }
+    W = add(W, X, -0.01);
+    return flat(W);
+  });
+  close(runMatrix(O.sinkgd({ lr: 0.01 }), W0, Gs), exp, { label: 'sinkgd', rtol: 1e-4 });
+});
+
+test('shampoo: L^(−1/4) G R^(−1/4) with accumulated L, R (from εI)', () => {
+  const W0 = seq(2, 3, 1)[0];
+  const Gs = seq(2, 3);
+  const eps = 1e-2, lr = 0.05;
+  let W = W0;
+  let L: Mat = scal([[1, 0], [0, 1]], eps), R: Mat = scal([[1, 0, 0], [0, 1, 0], [0, 0, 1]], eps);
+  const exp = Gs.map((G) => {
+    L = add(L, mm(G, T(G)));
+    R = add(R, mm(T(G), G));
+    W = add(W, mm(mm(symPow(L, -0.25), G), symPow(R, -0.25)), -lr);
+    return flat(W);
+  });
+  close(runMatrix(O.shampoo({ lr, eps }), W0, Gs), exp, { label: 'shampoo', rtol: 1e-3, atol: 1e-5 });
+});
+
+test('galore: rank-1 projection on the left singular vector, Adam in the projected space', () => {
+  const W0 = seq(2, 4, 1)[0];
+  const Gs = seq(2, 4);
+  const lr = 0.02, scale = 0.25, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  const { values, V } = jacobi(mm(Gs[0], T(Gs[0])));
+  const top = values[0] > values[1] ? 0 : 1;
+  const P: Mat = V.map((row) => [row[top]]);
+  let W = W0, m: Mat = [[0, 0, 0, 0]], v: Mat = [[0, 0, 0, 0]];
+  const exp = Gs.map((G, k) => {
+    const t = k + 1;
+    const Rm = mm(T(P), G);
+    m = add(scal(m, b1), Rm, 1 - b1);
+    v = add(scal(v, b2), Rm.map((row) => row.map((x) => x * x)), 1 - b2);
+    const N = m.map((row, i) => row.map((x, j) => (x / (1 - b1 ** t)) / (Math.sqrt(v[i][j] / (1 - b2 ** t)) + eps)));
+    W = add(W, mm(P, N), -lr * scale);
+    return flat(W);
+  });
+  close(runMatrix(O.galore({ lr, rank: 1, updateProjGap: 100, scale }), W0, Gs), exp, { label: 'galore', rtol: 1e-3, atol: 1e-5 });
+});
+
+test('soap: step 1 builds the eigenbases only; then Adam in the rotated basis', () => {
+  const W0 = seq(2, 3, 1)[0];
+  const Gs = seq(2, 3, 5);
+  const lr = 0.01, b1 = 0.9, b2 = 0.95, eps = 1e-8, wd = 0.01;
+  let L: Mat = [[0, 0], [0, 0]], R: Mat = scal(jacobi([[1, 0, 0], [0, 1, 0], [0, 0, 1]]).V, 0);
+  let QL: Mat = [], QR: Mat = [];
+  let W = W0, m: Mat = scal(W0, 0), v: Mat = scal(W0, 0);
+  const exp = Gs.map((G, k) => {
+    if (k === 0) {
+      L = scal(mm(G, T(G)), 1 - b2); R = scal(mm(T(G), G), 1 - b2);
+      QL = jacobi(L).V; QR = jacobi(R).V;
+      return flat(W);
+    }
+    const s = k;
+    const Gp = mm(mm(T(QL), G), QR);
+    m = add(scal(m, b1), G, 1 - b1);
+    v = add(scal(v, b2), Gp.map((row) => row.map((x) => x * x)), 1 - b2);
+    const Mp = mm(mm(T(QL), m), QR);
+    const N = mm(mm(QL, Mp.map((row, i) => row.map((x, j) => x / (Math.sqrt(v[i][j]) + eps)))), T(QR));
+    W = add(scal(W, 1 - lr * wd), N, (-lr * Math.sqrt(1 - b2 ** s)) / (1 - b1 ** s));
+    L = add(scal(L, b2), mm(G, T(G)), 1 - b2); R = add(scal(R, b2), mm(T(G), G), 1 - b2);
+    return flat(W);
+  });
+  close(runMatrix(O.soap({ lr, b1, b2, eps, weightDecay: wd, precondFreq: 100 }), W0, Gs), exp, { label: 'soap', rtol: 1e-3, atol: 1e-5 });
+});
+
+test('cosmos with full rank: the residual vanishes and the step is Adam in the eigenbasis of C', () => {
+  const W0 = seq(4, 2, 1)[0];
+  const Gs = seq(4, 2);
+  const lr = 0.01, b1 = 0.9, b2 = 0.99, eps = 1e-8;
+  let W = W0, M: Mat = scal(W0, 0), C: Mat = [[0, 0], [0, 0]], V: Mat = scal(W0, 0);
+  let U: Mat = [];
+  const exp = Gs.map((G, k) => {
+    const t = k + 1;
+    M = add(scal(M, b1), G, 1 - b1);
+    C = add(scal(C, b2), mm(T(G), G), 1 - b2);
+    if (k === 0) U = jacobi(C).V;
+    V = add(scal(V, b2), mm(G, U).map((row) => row.map((x) => x * x)), 1 - b2);
+    const A = mm(M, U).map((row, i) => row.map((x, j) => (x / (1 - b1 ** t)) / (Math.sqrt(V[i][j] / (1 - b2 ** t)) + eps)));
+    W = add(W, mm(A, T(U)), -lr);
+    return flat(W);
+  });
+  close(runMatrix(O.cosmos({ lr, rank: 2, b1, b2, eps, freq: 100 }), W0, Gs), exp, { label: 'cosmos', rtol: 1e-3, atol: 1e-5 });
+});

@@ -1,0 +1,53 @@
+/**
+ * Backends: explicit selection and info(); clear one-line errors for backends this machine cannot
+ * run (tensorflow needs @tensorflow/tfjs-node, webgpu needs a GPU); 'auto' prints its choice;
+ * tensors display themselves in Jupyter (shape, dtype, values).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf } from '../../src/tensor/tf.js';
+import { backend, tensorBundle } from '../../src/tensor/index.js';
+
+test('wasm is the default and cpu/wasm can be selected explicitly', async () => {
+  assert.equal(tf.getBackend(), process.env.FLOWLAB_BACKEND ?? 'wasm');
+  const cpu = await backend.use('cpu');
+  assert.deepEqual({ name: cpu.name, precision: cpu.precision }, { name: 'cpu', precision: 'float32' });
+  assert.equal(tf.getBackend(), 'cpu');
+  const wasm = await backend.use('wasm');
+  assert.equal(wasm.name, 'wasm');
+  assert.match(wasm.device, /WebAssembly/);
+  assert.ok(wasm.threads >= 1);
+  assert.deepEqual(backend.info(), wasm);
+});
+
+test('unavailable backends fail with one line naming what is missing', async () => {
+  await assert.rejects(backend.use('tensorflow'), (e: Error) => /@tensorflow\/tfjs-node/.test(e.message) && /libtensorflow/.test(e.message) && !e.message.includes('\n'));
+  await assert.rejects(backend.use('webgpu'), (e: Error) => /webgpu/i.test(e.message) && !e.message.includes('\n'));
+  await assert.rejects(backend.use('gpu' as never), /unknown backend 'gpu'.*'wasm'/);
+  assert.equal(tf.getBackend(), 'wasm', 'a failed use() leaves the active backend alone');
+});
+
+test("'auto' picks a working backend and prints one line naming it", async () => {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => { lines.push(args.join(' ')); };
+  try {
+    const info = await backend.use('auto');
+    assert.ok(['wasm', 'cpu'].includes(info.name));
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], new RegExp(`flowlab backend: ${info.name}`));
+  } finally {
+    console.log = log;
+    await backend.use('wasm');
+  }
+});
+
+test('tensors display themselves: shape, dtype, values, an HTML table', () => {
+  const t = tf.tensor2d([[1, 2.5], [3, 4]]);
+  const bundle = (t as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for('Jupyter.display')]();
+  assert.deepEqual(bundle, tensorBundle(t));
+  assert.equal(bundle['text/plain'], 'Tensor float32 [2, 2] [1, 2.5, 3, 4]');
+  assert.match(bundle['text/html'], /<table[^>]*><tr><td>1<\/td><td>2\.5<\/td><\/tr><tr><td>3<\/td><td>4<\/td><\/tr><\/table>/);
+  t.dispose();
+  assert.match(tensorBundle(t)['text/plain'], /disposed/);
+});

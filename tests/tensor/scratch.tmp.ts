@@ -1,0 +1,14 @@
+import { tf } from '../../src/tensor/tf.js';
+import { useWasmThreads } from '../../src/tensor/threads.js';
+const a = tf.randomNormal([1000, 3072]), b = tf.randomNormal([3072, 256]);
+const T = (name: string) => { tf.matMul(a, b).dispose(); const ts: number[] = []; for (let i = 0; i < 7; i++) { const t0 = performance.now(); tf.matMul(a, b).dataSync(); ts.push(performance.now() - t0); } ts.sort((x, y) => x - y); console.log(name, ts[3].toFixed(1), 'ms', (2 * 1000 * 3072 * 256 / ts[3] / 1e6).toFixed(1), 'GFLOP/s'); };
+const ref = tf.matMul(a, b).dataSync();
+T('1 thread');
+let t0 = performance.now();
+console.log('threads', await useWasmThreads(2), (performance.now() - t0).toFixed(0), 'ms startup');
+const got = tf.matMul(a, b).dataSync();
+let md = 0; for (let i = 0; i < ref.length; i++) md = Math.max(md, Math.abs(ref[i] - got[i]));
+console.log('max diff', md);
+T('2 threads');
+await useWasmThreads(1);
+T('back to 1');
