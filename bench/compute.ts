@@ -8,6 +8,7 @@
  * Run: node --import tsx bench/compute.ts [--backends wasm,cpu] [--reps 3]
  */
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { tf } from '../src/tensor/tf.js';
 import { backend, problem } from '../src/tensor/index.js';
 import type { Scalar, Tensor1D } from '../src/tensor/types.js';
@@ -17,7 +18,8 @@ const opt = (name: string, dflt: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const backends = opt('backends', 'wasm,cpu').split(',');
+// 'wasm-2t': wasm with large matMuls split over 2 threads (experimental, worker_threads)
+const backends = opt('backends', 'wasm,wasm-2t,cpu').split(',');
 const reps = Number(opt('reps', '3'));
 
 function median(xs: number[]): number {
@@ -77,10 +79,10 @@ function referenceMlp(n = 1000, sizes = [3072, 256, 256, 4]) {
   return { dim, loss, w0, dispose: () => tf.dispose([X, Y, w0]) };
 }
 
-const npGflops = numpyGflops();
-const rows: string[] = [];
-for (const name of backends) {
-  await backend.use(name as 'wasm' | 'cpu');
+/** Measures one backend row (run in its own process so rows do not disturb each other). */
+async function measure(name: string): Promise<string> {
+  if (name === 'wasm-2t') await backend.use('wasm', { threads: 2 });
+  else await backend.use(name as 'wasm' | 'cpu', name === 'wasm' ? { threads: 1 } : {});
   const info = backend.info();
   const a = tf.randomNormal([1000, 3072]);
   const b = tf.randomNormal([3072, 256]);
@@ -101,8 +103,27 @@ for (const name of backends) {
   tf.dispose([u, v, V]);
   m.dispose();
   const f = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
-  rows.push(`| ${info.name} (${info.device}, ${info.threads} thread${info.threads === 1 ? '' : 's'}) | ${gflops.toFixed(1)} | ${npGflops} | ` +
-    `${f(tLoss)} | ${f(tGrad)} | ${f(tHvp)} | ${f(tBatch)} | ${f(tCg)} | ${(tLoss / tGrad).toFixed(2)} | ${(tHvp / tGrad).toFixed(2)} | ${(tBatch / tGrad).toFixed(2)} | ${(tCg / tGrad).toFixed(2)} |`);
+  return `| ${name} (${info.device}, ${info.threads} thread${info.threads === 1 ? '' : 's'}) | ${gflops.toFixed(1)} | NUMPY | ` +
+    `${f(tLoss)} | ${f(tGrad)} | ${f(tHvp)} | ${f(tBatch)} | ${f(tCg)} | ${(tLoss / tGrad).toFixed(2)} | ${(tHvp / tGrad).toFixed(2)} | ${(tBatch / tGrad).toFixed(2)} | ${(tCg / tGrad).toFixed(2)} |`;
+}
+
+if (args.includes('--row')) {
+  console.log(`ROW ${await measure(opt('row', 'wasm'))}`);
+  process.exit(0);
+}
+
+const npGflops = numpyGflops();
+const rows: string[] = [];
+for (const name of backends) {
+  const script = fileURLToPath(import.meta.url);
+  try {
+    const out = execFileSync(process.execPath, [...process.execArgv, script, '--row', name, '--reps', String(reps)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const line = out.split('\n').find((l) => l.startsWith('ROW '));
+    rows.push(line ? line.slice(4).replace('NUMPY', npGflops) : `| ${name} | failed: no result | | | | | | | | | | |`);
+  } catch (e) {
+    const msg = String((e as { stderr?: string }).stderr ?? e).split('\n').find((l) => /Error/.test(l)) ?? 'failed';
+    rows.push(`| ${name} | ${msg.slice(0, 120).replace(/\|/g, '/')} | | | | | | | | | | |`);
+  }
   console.error(`done: ${name}`);
 }
 console.log('\nmatMul 1000×3072·3072×256 (GFLOP/s) and reference MLP 3072→256→256→4 GELU, 1,000 examples, MSE, full batch (ms, median)\n');

@@ -71,6 +71,7 @@ for (const be of backends) {
   const [, tHvp] = timed(() => tf.tidy(() => P.hvp(wt, v)).dataSync());
   push({ backend: be, task: `1 HVP (dim ${P.dim})`, method: '-', hvps: 1, seconds: tHvp, result: '' });
   const V = tf.randomNormal([4, P.dim], 0, 1, 'float32', 6) as tf.Tensor2D;
+  tf.tidy(() => P.hvpBatch(wt, V)).dispose(); // warm-up
   const [, tBatch] = timed(() => tf.tidy(() => P.hvpBatch(wt, V)).dataSync());
   push({ backend: be, task: '1 hvpBatch of 4', method: '-', hvps: 4, seconds: tBatch, result: '' });
   V.dispose(); v.dispose();

@@ -53,10 +53,19 @@ export async function complete(checker: CheckClient | undefined, code: string, c
   const entries = checker ? await checker.complete(code, pos) : [];
   const seen = new Set<string>();
   const matches: string[] = [];
+  const types: Array<{ text: string; type: string; start: number; end: number }> = [];
+  const cs = utf16ToCp(code, start), ce = utf16ToCp(code, pos);
   const sorted = entries.slice().sort((a, b) => (a.sortText < b.sortText ? -1 : a.sortText > b.sortText ? 1 : a.name.localeCompare(b.name)));
-  for (const e of sorted) if (e.name.startsWith(prefix) && !e.name.startsWith('__fl') && !seen.has(e.name)) { seen.add(e.name); matches.push(e.name); }
-  for (const n of runtimeNames(code, start).sort()) if (n.startsWith(prefix) && !seen.has(n)) { seen.add(n); matches.push(n); }
-  return { matches, cursorStart: utf16ToCp(code, start), cursorEnd: utf16ToCp(code, pos), metadata: {} };
+  const add = (name: string, type: string) => {
+    if (!name.startsWith(prefix) || name.startsWith('__fl') || seen.has(name)) return;
+    seen.add(name);
+    matches.push(name);
+    types.push({ text: name, type, start: cs, end: ce });
+  };
+  for (const e of sorted) add(e.name, e.kind);
+  for (const n of runtimeNames(code, start).sort()) add(n, 'property');
+  // JupyterLab shows the kind of each match from this (experimental, widely supported) field.
+  return { matches, cursorStart: cs, cursorEnd: ce, metadata: { _jupyter_types_experimental: types } };
 }
 
 /** Signature and documentation of the symbol at code-point position `cursorPos`. */

@@ -31,7 +31,7 @@ export function isInterrupt(e: unknown): boolean {
 
 /** Rewrites `<cell N>:L:C` positions in a stack to cell coordinates. */
 export function mapPositions(text: string): string {
-  return text.replace(/(<cell [^>]+>):(\d+):(\d+)/g, (all, file: string, l: string, c: string) => {
+  return text.replace(/(<(?:cell|silent) [^>]+>):(\d+):(\d+)/g, (all, file: string, l: string, c: string) => {
     const map = cellMaps.get(file);
     if (!map) return all;
     const p = map(Number(l), Number(c));
@@ -70,7 +70,7 @@ function frames(stack: string): string[] {
   let kept = lines.slice(start).filter(keepFrame);
   // Frames below the outermost cell frame belong to whoever ran the cell, not to the user.
   let lastCell = -1;
-  kept.forEach((l, i) => { if (l.includes('<cell ')) lastCell = i; });
+  kept.forEach((l, i) => { if (l.includes('<cell ') || l.includes('<silent ')) lastCell = i; });
   if (lastCell >= 0) kept = kept.slice(0, lastCell + 1);
   return kept.map(mapPositions);
 }

@@ -21,6 +21,7 @@ import { isComplete } from './is-complete.js';
 import { configureGlobals, installGlobals } from './runtime/globals.js';
 import { currentParent, emit, installOutputCapture, setLastParent, setSink, writeStream } from './runtime/output.js';
 import { CheckClient } from './typecheck/client.js';
+import { compileCell, warmCompiler } from './transform/compile.js';
 import { preloadTypeScript, typescript } from './typescript.js';
 
 /** What the engine needs from kernel/main.ts. */
@@ -61,12 +62,18 @@ export function createEngine(host: EngineHost): Engine {
   const mode = checkMode();
   // TypeScript first (the first execute needs it), then the type-check worker, so they do not compete.
   let checker: CheckClient | undefined;
-  const checkerReady = preloadTypeScript().then(() => { if (mode !== 'off' && !shutDown) checker = new CheckClient(host.cwd); }, () => undefined);
+  const checkerReady = preloadTypeScript().then((ts) => {
+    if (mode !== 'off' && !shutDown) checker = new CheckClient(host.cwd);
+    warmCompiler(ts);
+  }, () => undefined);
   let pendingInput: { parent: number; resolve: (v: string) => void } | undefined;
   let allowStdin = false;
   let shutDown = false;
 
-  setSink((m) => { if (!shutDown) host.post(m); });
+  setSink((m) => {
+    if (shutDown) return;
+    try { host.post(m); } catch { /* the protocol side is gone: output is dropped, the cell goes on */ }
+  });
   installOutputCapture();
   installGlobals();
   installProcessHandlers();
@@ -93,15 +100,20 @@ export function createEngine(host: EngineHost): Engine {
     allowStdin = req.allowStdin;
     const ts = await typescript();
     if (!checker && mode !== 'off') await checkerReady;
-    const cell = `<cell ${req.executionCount}>`;
-    const check = checker && !req.silent && req.code.trim() ? checker.check(req.executionCount, req.code) : undefined;
+    // Silent / no-history runs share the previous count: a distinct name keeps that cell's position map.
+    const cell = req.silent || !req.storeHistory ? `<silent ${req.id}>` : `<cell ${req.executionCount}>`;
+    // A cell that cannot parse is not type-checked (nor registered as declaring anything).
+    const parses = !('syntaxError' in compileCell(ts, req.code));
+    const check = checker && parses && !req.silent && req.code.trim() ? checker.check(req.executionCount, req.code) : undefined;
     let reported = false;
     const report = (text: string) => { if (!reported && text) { reported = true; writeStream('stderr', text, req.id); } };
     check?.reply.then(report);
     const reply = await runCell(ts, { id: req.id, code: req.code, cell, cwd: host.cwd, flag: host.interruptFlag, silent: req.silent });
-    if (check && reply.status === 'error' && reply.ename === 'SyntaxError') reported = true; // the syntax error says it all
     if (check && mode === 'wait') report(await check.reply);
-    else if (check) { checker!.poll(); await Promise.resolve(); }
+    else if (check) {
+      checker!.poll(); // a check that finished while the cell ran is reported before the reply
+      if (check.result !== undefined) report(check.result);
+    }
     return reply;
   }
 

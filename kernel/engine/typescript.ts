@@ -5,6 +5,7 @@
  */
 import type * as TS from 'typescript';
 
+/** The TypeScript compiler API module. */
 export type TypeScript = typeof TS;
 
 let loading: Promise<TypeScript> | undefined;

@@ -6,7 +6,7 @@ import type { Problem } from '../tensor/types.js';
 import { throwIfInterrupted } from '../runtime/index.js';
 import { orthogonalizeAgainst } from './linalg/qr.js';
 import { tridiagonalEigh } from './linalg/tridiagonal.js';
-import { dot, norm, scale } from './linalg/vec.js';
+import { axpy, dot, norm, scale } from './linalg/vec.js';
 import { hessianOperator, type Point, type SymOperator } from './operator.js';
 import { rademacherVector, rng, type Rng } from './random.js';
 
@@ -84,6 +84,7 @@ export function spectrumDensity(P: Problem, w: Point, { iters = 100, runs = 1, g
  * m steps of Lanczos with full re-orthogonalisation from a normalised Rademacher vector:
  * the diagonal α and off-diagonal β of T. Stops early at an invariant subspace (β ≈ 0), where
  * the quadrature is already exact.
+ * @example const { alpha, beta } = lanczosTridiagonal(hessianOperator(P, w), 50, rng(0));
  */
 export function lanczosTridiagonal(op: SymOperator, m: number, r: Rng): { alpha: Float64Array; beta: Float64Array } {
   const Q: Float32Array[] = [];
@@ -96,6 +97,9 @@ export function lanczosTridiagonal(op: SymOperator, m: number, r: Rng): { alpha:
     const [Hq] = op.apply([q]);
     const a = dot(q, Hq);
     alpha.push(a);
+    // three-term recurrence first, then full re-orthogonalisation (usually a single pass)
+    axpy(Hq, -a, q);
+    if (j > 0) axpy(Hq, -beta[j - 1], Q[j - 1]);
     orthogonalizeAgainst(Hq, Q);
     const b = norm(Hq);
     if (j === m - 1 || b <= 1e-10 * Math.max(1, Math.abs(a))) break;

@@ -27,6 +27,11 @@ export interface EigenOptions {
   preconditioner?: ArrayLike<number>;
   /** Seed of the random start vectors [0]. */
   seed?: number;
+  /**
+   * LOBPCG only: extra start columns beyond k (filled from warmStart[k…], then random) kept in the
+   * Rayleigh–Ritz basis without being refined [0]. Pass the previous top-(k+g) vectors as warmStart.
+   */
+  guard?: number;
 }
 
 /** Result of topEigenpairs. */
@@ -56,7 +61,7 @@ const DEFAULT_ITERS = { lanczos: 300, lobpcg: 500, power: 1000 } as const;
  * const next = topEigenpairs(P, w2, { k: 3, method: 'lobpcg', warmStart: vectors });
  */
 export function topEigenpairs(P: Problem, w: Point, opts: EigenOptions = {}): Eigenpairs {
-  const { k = 1, method = 'lanczos', tol = 1e-5, seed = 0, warmStart = [], preconditioner } = opts;
+  const { k = 1, method = 'lanczos', tol = 1e-5, seed = 0, warmStart = [], preconditioner, guard = 0 } = opts;
   const fn = 'topEigenpairs';
   if (!(method in DEFAULT_ITERS)) throw new Error(`${fn}: method must be 'lanczos', 'lobpcg' or 'power', got '${method}'`);
   const maxIter = opts.maxIter ?? DEFAULT_ITERS[method];
@@ -74,7 +79,8 @@ export function topEigenpairs(P: Problem, w: Point, opts: EigenOptions = {}): Ei
       return y;
     });
     const solve = method === 'lanczos' ? lanczos : method === 'lobpcg' ? lobpcg : power;
-    const r: SolverResult = solve(op, { k, tol, maxIter, start, rng: rng(seed) });
+    if (!Number.isInteger(guard) || guard < 0) throw new Error(`${fn}: guard must be a non-negative integer, got ${guard}`);
+    const r: SolverResult = solve(op, { k, tol, maxIter, start, rng: rng(seed), guard });
     alignSigns(r.vectors, start);
     const vectors = r.vectors.map((y) => {
       const u = new Float32Array(op.dim);
@@ -90,6 +96,7 @@ export function topEigenpairs(P: Problem, w: Point, opts: EigenOptions = {}): Ei
 /**
  * Flips each vector to agree in sign with the reference it overlaps most (so tracked eigenvectors
  * keep their orientation); without references the largest-magnitude entry is made positive.
+ * @example alignSigns(newVectors, previousVectors)
  */
 export function alignSigns(vectors: Float64Array[], refs: ArrayLike<number>[]): void {
   for (const v of vectors) {

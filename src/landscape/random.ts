@@ -22,7 +22,7 @@ export function rng(seed = 0): Rng {
   };
 }
 
-/** A length-n vector of independent standard normals (Box–Muller). */
+/** A length-n vector of independent standard normals (Box–Muller). @example gaussianVector(10, rng(1)) */
 export function gaussianVector(n: number, r: Rng): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i += 2) {
@@ -35,7 +35,7 @@ export function gaussianVector(n: number, r: Rng): Float64Array {
   return out;
 }
 
-/** A length-n vector of independent Rademacher (±1) entries. */
+/** A length-n vector of independent Rademacher (±1) entries. @example rademacherVector(10, rng(1)) */
 export function rademacherVector(n: number, r: Rng): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = r() < 0.5 ? -1 : 1;

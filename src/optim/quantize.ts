@@ -48,13 +48,13 @@ export function quantizeBlockwise(x: ArrayLike<number>, code: Float32Array, bloc
   const nb = Math.ceil(n / block);
   const codes = new Uint8Array(n);
   const absmax = new Float32Array(nb);
-  for (let b = 0; b < nb; b++) {
-    const end = Math.min(n, (b + 1) * block);
+  for (let b = 0, start = 0; b < nb; b++, start += block) {
+    const end = Math.min(n, start + block);
     let a = 0;
-    for (let i = b * block; i < end; i++) a = Math.max(a, Math.abs(x[i]));
+    for (let i = start; i < end; i++) { const v = x[i] < 0 ? -x[i] : x[i]; if (v > a) a = v; }
     absmax[b] = a;
     const inv = a > 0 ? 1 / a : 0;
-    for (let i = b * block; i < end; i++) codes[i] = nearest(code, x[i] * inv);
+    for (let i = start; i < end; i++) codes[i] = nearest(code, x[i] * inv);
   }
   return { codes, absmax };
 }
@@ -64,6 +64,11 @@ export function quantizeBlockwise(x: ArrayLike<number>, code: Float32Array, bloc
  * @example const y = dequantizeBlockwise(codes, absmax, dynamicMap(true));
  */
 export function dequantizeBlockwise(codes: Uint8Array, absmax: Float32Array, code: Float32Array, block = 256, out = new Float32Array(codes.length)): Float32Array {
-  for (let i = 0; i < codes.length; i++) out[i] = code[codes[i]] * absmax[Math.floor(i / block)];
+  const n = codes.length;
+  for (let b = 0, start = 0; start < n; b++, start += block) {
+    const a = absmax[b];
+    const end = Math.min(n, start + block);
+    for (let i = start; i < end; i++) out[i] = code[codes[i]] * a;
+  }
   return out;
 }

@@ -70,6 +70,13 @@ export function drawScript(spec: FigureSpec, id: string): string {
     if (gd.getAttribute('data-flowlab-drawn')) return true;
     gd.setAttribute('data-flowlab-drawn', '1');
     gd.innerHTML = '';
+    // Figures replaced by update_display_data leave the page: purge them (plotly's resize listeners).
+    var all = window.__flowlabPlots = (window.__flowlabPlots || []).filter(function (g) {
+      if (document.documentElement.contains(g)) return true;
+      try { window.Plotly.purge(g); } catch (e) {}
+      return false;
+    });
+    all.push(gd);
     window.Plotly.newPlot(gd, fig.data, fig.layout, fig.config).then(function () {
       if (fig.frames && fig.frames.length) return window.Plotly.addFrames(gd, fig.frames);
     });

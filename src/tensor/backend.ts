@@ -13,6 +13,7 @@
 import { cpus } from 'node:os';
 import { tfjs as tf } from './tfjs.js';
 import '@tensorflow/tfjs-backend-wasm';
+import { useWasmThreads, wasmThreads } from './threads.js';
 
 /** A backend name accepted by `backend.use`. */
 export type BackendName = 'auto' | 'wasm' | 'cpu' | 'webgpu' | 'tensorflow';
@@ -98,18 +99,32 @@ function probeMs(): number {
   });
 }
 
+/** Options of `backend.use`. */
+export interface UseOptions {
+  /**
+   * wasm only, experimental: threads for large matMuls (main thread + worker_threads, see
+   * ./threads.ts). Default 1 (the wasm backend's own single thread).
+   */
+  threads?: number;
+}
+
 /**
  * Selects the compute backend. `auto` tries tensorflow, webgpu, wasm and cpu, times a small
  * matMul on each that works, keeps the fastest and prints one line naming the choice.
+ * Defaults: name 'auto', threads 1.
  * @example await fl.backend.use('wasm'); fl.backend.info() // { name: 'wasm', ... }
  */
-export async function use(name: BackendName = 'auto'): Promise<BackendInfo> {
+export async function use(name: BackendName = 'auto', { threads }: UseOptions = {}): Promise<BackendInfo> {
+  if (threads !== undefined && name !== 'wasm') {
+    throw new Error(`backend.use: option 'threads' applies to 'wasm' only, got backend '${String(name)}'.`);
+  }
   if (name === 'auto') return useAuto();
   const loader = loaders[name as Exclude<BackendName, 'auto'>];
   if (!loader) {
     throw new Error(`backend.use: unknown backend '${String(name)}'; expected one of 'auto', 'wasm', 'cpu', 'webgpu', 'tensorflow'.`);
   }
   await loader();
+  if (name === 'wasm' && threads !== undefined) await useWasmThreads(threads);
   return info();
 }
 
@@ -144,8 +159,9 @@ export function info(): BackendInfo {
   let device = 'CPU (JavaScript)';
   if (name === 'wasm') {
     const b = tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } };
-    threads = b.wasm?.tfjs?.getThreadsCount?.() ?? 1;
-    device = `CPU (WebAssembly${simd ? ' SIMD' : ''}, XNNPACK)`;
+    const own = b.wasm?.tfjs?.getThreadsCount?.() ?? 1;
+    threads = Math.max(own, wasmThreads());
+    device = `CPU (WebAssembly${simd ? ' SIMD' : ''}, XNNPACK${wasmThreads() > 1 ? `, matMul on ${wasmThreads()} threads` : ''})`;
   } else if (name === 'tensorflow') {
     device = 'native libtensorflow';
     threads = cpus().length;

@@ -3,7 +3,7 @@
  * the Problem contract and the derivative-check harness.
  */
 export { tf } from './tf.js';
-export { backend, type BackendInfo, type BackendName } from './backend.js';
+export { backend, type BackendInfo, type BackendName, type UseOptions } from './backend.js';
 export { problem, type ProblemOptions } from './problem.js';
 export { checkDerivatives, type CheckOptions, type CheckTolerances, type DerivativeCheckReport } from './check.js';
 export * as reference from './reference.js';

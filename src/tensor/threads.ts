@@ -22,11 +22,14 @@ const require = createRequire(import.meta.url);
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
 const { receiveMessageOnPort } = require('worker_threads');
+const ctl = new Int32Array(workerData.ctl);
+Atomics.store(ctl, 0, 10);
 const tf = require(workerData.core);
 require(workerData.wasm);
 tf.env().set('PROD', true);
-const ctl = new Int32Array(workerData.ctl);
+Atomics.store(ctl, 0, 11);
 tf.setBackend('wasm').then(() => {
+  Atomics.store(ctl, 0, 0);
   Atomics.store(ctl, 1, 1); Atomics.notify(ctl, 1);
   for (;;) {
     Atomics.wait(ctl, 0, 0);
@@ -61,12 +64,17 @@ async function startHelper(): Promise<Helper> {
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
+    execArgv: [], // plain CommonJS: no loaders (e.g. tsx) in the worker
     workerData: { core: require.resolve('@tensorflow/tfjs-core'), wasm: require.resolve('@tensorflow/tfjs-backend-wasm'), ctl: ctl.buffer, port: port2 },
     transferList: [port2],
   });
   const failed = new Promise<never>((_, reject) => worker.once('error', reject));
   const ready = await Promise.race([Atomics.waitAsync(ctl, 1, 0, 30000).value, failed]);
-  if (ready === 'timed-out') throw new Error('a wasm worker thread did not start within 30 s');
+  if (ready === 'timed-out') {
+    const stage = ['before its script ran', 'while loading TF.js', 'while initialising its wasm backend'][Math.max(0, Atomics.load(ctl, 0) - 9)] ?? '';
+    void worker.terminate();
+    throw new Error(`a wasm worker thread did not start within 30 s (stuck ${stage})`);
+  }
   // idle workers must not keep the process alive
   worker.unref();
   port1.unref();
@@ -117,7 +125,11 @@ function parallelMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown;
   backend.disposeData(top.dataId);
   backend.disposeData(topOut.dataId);
   for (const { h, r0, rows, Cs } of jobs) {
-    while (Atomics.load(h.ctl, 1) !== 2) Atomics.wait(h.ctl, 1, 0, 1000);
+    const t0 = Date.now();
+    while (Atomics.load(h.ctl, 1) !== 2) {
+      Atomics.wait(h.ctl, 1, 0, 1000);
+      if (Date.now() - t0 > 300_000) throw new Error('wasm worker thread did not answer within 300 s; restart the kernel or use backend.use(\'wasm\', { threads: 1 })');
+    }
     if (rows > 0) backend.typedArrayFromHeap(out).set(new Float32Array(Cs, 0, rows * n), r0 * n);
   }
   return out;

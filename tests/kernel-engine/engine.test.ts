@@ -87,6 +87,7 @@ test('a pure-ESM package imports from the notebook folder (default and named)', 
   const { reply } = await k.exec("import greet, { answer } from 'esm-only';\nimport * as esm from 'esm-only';\n`${greet('x')} ${answer} ${esm.answer}`");
   assert.equal(resultText(reply), "'hi x 42 42'");
   assert.equal(resultText((await k.exec("(await import('esm-only')).answer")).reply), '42');
+  assert.equal(resultText((await k.exec('import.meta.dirname')).reply), `'${dir}'`);
 });
 
 test('`import * as fl from "flowlab"` resolves to the kernel package from a folder outside the repo', async (t) => {
@@ -153,6 +154,8 @@ test('unhandled rejections and uncaught exceptions after a cell ends become erro
   assert.ok(errs.some((e) => e.ename === 'TypeError' && e.evalue === 'bg-fail'));
   assert.ok(errs.some((e) => e.evalue === 'timer-fail'));
   assert.equal(resultText((await k.exec('6 * 7')).reply), '42');
+  const exit = (await k.exec('process.exit(1)')).reply;
+  assert.ok(exit.status === 'error' && /would stop the kernel/.test(exit.evalue), 'process.exit in a cell is refused');
 });
 
 test('input() asks the front end when allowed and refuses when not', async () => {

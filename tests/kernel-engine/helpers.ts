@@ -10,13 +10,15 @@ export type ExecReply = Extract<EngineReply, { kind: 'execute' }>;
 /** Engine + recorder. `mode` sets FLOWLAB_TYPECHECK for this engine. */
 export function recordingEngine(cwd: string, mode: 'off' | 'wait' | 'async' = 'off') {
   process.env.FLOWLAB_TYPECHECK = mode;
-  const events2 = ['unhandledRejection', 'uncaughtException'] as const;
-  const before = events2.map((e) => process.listeners(e));
+  const events2 = ['unhandledRejection', 'uncaughtException'];
+  type Listener = (...args: unknown[]) => void;
+  const listeners = (e: string) => process.listeners(e as 'uncaughtException') as Listener[];
+  const before = events2.map(listeners);
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const events: Recorded[] = [];
   const engine: Engine = createEngine({ post: (m) => { if (m.type === 'event') events.push({ ...m, at: performance.now() }); }, interruptFlag: flag, cwd });
   // The listeners createEngine added (the engine's own background-error reporters).
-  const mine = events2.map((e, i) => process.listeners(e).filter((l) => !before[i].includes(l)));
+  const mine = events2.map((e, i) => listeners(e).filter((l) => !before[i].includes(l)));
   let id = 0;
   let count = 0;
   return {
@@ -39,10 +41,10 @@ export function recordingEngine(cwd: string, mode: 'off' | 'wait' | 'async' = 'o
      * so background failures reach only the engine (as they would in the kernel process).
      */
     async alone<T>(fn: () => Promise<T>): Promise<T> {
-      const others = events2.map((e, i) => process.listeners(e).filter((l) => !mine[i].includes(l)));
-      events2.forEach((e, i) => others[i].forEach((l) => process.off(e, l as () => void)));
+      const others = events2.map((e, i) => listeners(e).filter((l) => !mine[i].includes(l)));
+      events2.forEach((e, i) => others[i].forEach((l) => process.off(e, l)));
       try { return await fn(); } finally {
-        events2.forEach((e, i) => others[i].forEach((l) => process.on(e, l as () => void)));
+        events2.forEach((e, i) => others[i].forEach((l) => process.on(e, l)));
       }
     },
   };

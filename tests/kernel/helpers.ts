@@ -80,9 +80,10 @@ export function runProcess(cmd: string, args: string[], { env = process.env, cwd
         /* already gone */
       }
     }, timeoutMs);
-    child.on('close', (code) => {
+    // 'exit', not 'close': an orphaned kernel may hold the pipes open after the suite ended.
+    child.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      setTimeout(() => resolve({ code, stdout, stderr }), 200);
     });
   });
 }

@@ -5,6 +5,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../src/tensor/tf.js';
+import type * as tfTypes from '@tensorflow/tfjs';
 import { topEigenpairs, sharpness, preconditionedSharpness, bottomEigenvalue, directionalCurvature } from '../../src/landscape/index.js';
 import { lcg, quadraticProblem, randomOrthogonal, rel, symmetricWithSpectrum } from './helpers.js';
 
@@ -132,4 +133,45 @@ test('bad input names the argument and the fix', () => {
   assert.throws(() => topEigenpairs(P, w, { warmStart: [new Float32Array(2)] }), /warmStart\[0\] must have length/);
   assert.throws(() => topEigenpairs(P, w, { preconditioner: new Float32Array(n) }), /preconditioner\[0\] = 0/);
   assert.throws(() => topEigenpairs({} as never, w), /P must be a Problem/);
+});
+
+test('EigenTracker grows to every eigenvalue above the threshold (scaled units) and drops those that fall', async () => {
+  const { EigenTracker } = await import('../../src/landscape/index.js');
+  const m = 30;
+  const eigs = Array.from({ length: m }, (_, i) => 30 - 2 * i); // 30, 28, …, −28
+  const base = quadraticProblem(symmetricWithSpectrum(eigs, randomOrthogonal(m, 5)), m);
+  let factor = 1; // the Hessian is factor·A: lets the test move the spectrum between updates
+  const P = {
+    ...base,
+    hvp: (w: tfTypes.Tensor1D, v: tfTypes.Tensor1D) => tf.tidy(() => tf.mul(factor, base.hvp(w, v))) as tfTypes.Tensor1D,
+    hvpBatch: (w: tfTypes.Tensor1D, V: tfTypes.Tensor2D) => tf.tidy(() => tf.mul(factor, base.hvpBatch(w, V))) as tfTypes.Tensor2D,
+  };
+  const scale = 0.1; // effective eigenvalue 0.1·λ; threshold 1.5 ⇔ λ > 15
+  const tr = new EigenTracker(P, { threshold: 1.5, scale });
+  const w = new Float32Array(m);
+  const r = tr.update(w);
+  const above = eigs.filter((l) => l * scale > 1.5);
+  assert.ok(r.values.length >= above.length && r.values.length <= above.length + 1, `tracks ${r.values.length} for ${above.length} above`);
+  r.values.forEach((l, i) => assert.ok(rel(l, eigs[i]) < 1e-4, `λ${i} ${l} vs ${eigs[i]}`));
+  assert.ok(r.scaled.every((s, i) => Math.abs(s - scale * r.values[i]) < 1e-12));
+  factor = 0.6; // now 0.1·0.6·λ > 1.125 (dropBelow) only for λ > 18.75
+  const r2 = tr.update(w);
+  const kept = eigs.filter((l) => l * factor * scale >= 0.75 * 1.5);
+  assert.equal(r2.values.length, kept.length);
+  r2.values.forEach((l, i) => assert.ok(rel(l, factor * eigs[i]) < 1e-4));
+  const rq = tr.rayleigh(w);
+  assert.equal(rq.hvps, kept.length);
+  rq.values.forEach((l, i) => assert.ok(rel(l, factor * eigs[i]) < 1e-4));
+});
+
+test('LOBPCG guard columns: warm start from the previous top-(k+g) vectors still returns exactly the top-k', () => {
+  const A = matrixFor('clustered');
+  const P = quadraticProblem(A, n);
+  const cold = topEigenpairs(P, new Float32Array(n), { k: 4, tol: 1e-7 });
+  const r = topEigenpairs(P, new Float32Array(n), { k: 2, method: 'lobpcg', warmStart: cold.vectors, guard: 2 });
+  assert.equal(r.values.length, 2);
+  assert.equal(r.vectors.length, 2);
+  assert.equal(r.hvps, 4, 'one batch for the k + g start columns, already converged');
+  [10, 9.98].forEach((l, i) => assert.ok(rel(r.values[i], l) < 1e-4));
+  assert.throws(() => topEigenpairs(P, new Float32Array(n), { method: 'lobpcg', guard: -1 }), /guard must be a non-negative integer/);
 });

@@ -172,3 +172,49 @@ test('cosmos with full rank: the residual vanishes and the step is Adam in the e
   });
   close(runMatrix(O.cosmos({ lr, rank: 2, b1, b2, eps, freq: 100 }), W0, Gs), exp, { label: 'cosmos', rtol: 1e-3, atol: 1e-5 });
 });
+
+/** Thin QR by modified Gram–Schmidt (positive R diagonal). */
+function qrQ(A: Mat): Mat {
+  const cols = A[0].map((_, j) => A.map((row) => row[j]));
+  const out: number[][] = [];
+  for (const c0 of cols) {
+    const c = c0.slice();
+    for (const q of out) { const d = q.reduce((s, x, i) => s + x * c[i], 0); q.forEach((x, i) => { c[i] -= d * x; }); }
+    const n = Math.hypot(...c);
+    out.push(c.map((x) => x / n));
+  }
+  return A.map((_, i) => out.map((q) => q[i]));
+}
+
+test('soap: every precondFreq steps Q is refreshed by one power step + QR, v re-sorted by the estimated eigenvalues', () => {
+  const W0 = seq(3, 2, 1)[0];
+  const Gs = seq(3, 2, 6);
+  const lr = 0.01, b1 = 0.9, b2 = 0.95, eps = 1e-8, f = 2;
+  let L: Mat = [], R: Mat = [], QL: Mat = [], QR: Mat = [];
+  let W = W0, m: Mat = scal(W0, 0), v: Mat = scal(W0, 0);
+  const refresh = (A: Mat, Q: Mat, axis: 0 | 1) => {
+    const est = Q[0].map((_, j) => Q.reduce((s, row, i) => s + row[j] * A[i].reduce((t, a, k) => t + a * Q[k][j], 0), 0));
+    const order = est.map((_, j) => j).sort((i, j) => est[j] - est[i]);
+    const Qs = Q.map((row) => order.map((j) => row[j]));
+    v = axis === 0 ? order.map((j) => v[j].slice()) : v.map((row) => order.map((j) => row[j]));
+    return qrQ(mm(A, Qs));
+  };
+  const exp = Gs.map((G, k) => {
+    if (k === 0) {
+      L = scal(mm(G, T(G)), 1 - b2); R = scal(mm(T(G), G), 1 - b2);
+      QL = jacobi(L).V; QR = jacobi(R).V;
+      return flat(W);
+    }
+    const s = k;
+    const Gp = mm(mm(T(QL), G), QR);
+    m = add(scal(m, b1), G, 1 - b1);
+    v = add(scal(v, b2), Gp.map((row) => row.map((x) => x * x)), 1 - b2);
+    const Mp = mm(mm(T(QL), m), QR);
+    const N = mm(mm(QL, Mp.map((row, i) => row.map((x, j) => x / (Math.sqrt(v[i][j]) + eps)))), T(QR));
+    W = add(W, N, (-lr * Math.sqrt(1 - b2 ** s)) / (1 - b1 ** s));
+    L = add(scal(L, b2), mm(G, T(G)), 1 - b2); R = add(scal(R, b2), mm(T(G), G), 1 - b2);
+    if (s % f === 0) { QL = refresh(L, QL, 0); QR = refresh(R, QR, 1); }
+    return flat(W);
+  });
+  close(runMatrix(O.soap({ lr, b1, b2, eps, weightDecay: 0, precondFreq: f }), W0, Gs), exp, { label: 'soap refresh', rtol: 2e-3, atol: 2e-5 });
+});

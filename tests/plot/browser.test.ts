@@ -123,3 +123,21 @@ test('live figure: a Jupyter-like front end applying every update shows the fina
   await page.screenshot({ path: join(outputDir(), 'live-final.png') });
   await page.close();
 });
+
+test('figures replaced by live updates are purged (no leaked plotly resize handlers)', { skip }, async () => {
+  plot.resetRenderSession();
+  const carrier = String(renderBundle(figures()[0].toJSON())['text/html']);
+  const page = await browser.newPage();
+  await page.setContent('<html><body><div id="a"></div><div id="b"></div></body></html>');
+  const put = (sel: string, html: string) => page.evaluate(`(() => { const el = document.querySelector(${JSON.stringify(sel)}); el.innerHTML = ${JSON.stringify(html)};
+    Array.from(el.querySelectorAll('script')).forEach((old) => { const s = document.createElement('script'); s.textContent = old.textContent; old.replaceWith(s); }); })()`);
+  await put('#a', carrier);
+  for (let i = 1; i <= 5; i++) {
+    await page.evaluate(`(window.__old = window.__old || []).push(...document.querySelectorAll('#b .js-plotly-plot'))`);
+    await put('#b', String(renderBundle(plot.lines({ step: [0, i], loss: [1, 0] }, { y: 'loss' }).toJSON(), { carry: false })['text/html']));
+  }
+  const state = await page.evaluate(`({ registered: window.__flowlabPlots.length, live: window.__flowlabPlots.filter((g) => Array.isArray(g.data)).length,
+    replaced: window.__old.length, purged: window.__old.filter((g) => g.data === undefined && !g._clearResponsive).length })`);
+  assert.deepEqual(state, { registered: 2, live: 2, replaced: 4, purged: 4 }, 'replaced figures are purged; the two on the page are kept');
+  await page.close();
+});

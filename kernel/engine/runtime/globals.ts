@@ -8,7 +8,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { KeyboardInterrupt } from '../errors.js';
 import { clearOutput, display, displayHook, html, md, svg } from './display.js';
-import { defaultOf, importForCell } from './modules.js';
+import { defaultOf, importForCell, resolveSpecifier } from './modules.js';
+import { cellScope } from './output.js';
+import { pathToFileURL } from 'node:url';
 
 let flag = new Int32Array(new SharedArrayBuffer(4));
 let cwd = process.cwd();
@@ -30,6 +32,12 @@ export function configureGlobals(opts: { flag: Int32Array; cwd: string; input: (
   cwd = opts.cwd;
   inputImpl = opts.input;
   define('require', createRequire(join(cwd, 'noop.js')));
+  const filename = join(cwd, 'notebook.ts');
+  /** `import.meta` in cells: as if the notebook were a module in its folder. */
+  define('__fl_meta', {
+    url: pathToFileURL(filename).href, filename, dirname: cwd,
+    resolve: (spec: string) => { const r = resolveSpecifier(spec, cwd); return r.startsWith('node:') || !r.startsWith('/') ? r : pathToFileURL(r).href; },
+  });
 }
 
 function define(key: string | symbol, value: unknown): void {
@@ -54,5 +62,11 @@ export function installGlobals(): void {
   /** Asks the front end for a line of input: `const name = await input('Name? ')`. */
   define('input', (prompt = '', { password = false }: { password?: boolean } = {}) => inputImpl(String(prompt), password));
   define(Symbol.for('flowlab.display'), displayHook);
+  // process.exit() from a cell (or work it started) would kill the kernel and its state: refuse it.
+  const realExit = process.exit.bind(process);
+  process.exit = ((code?: number) => {
+    if (cellScope.getStore()) throw new Error(`process.exit(${code ?? ''}) would stop the kernel and lose every variable; use Kernel > Restart in the front end instead`);
+    return realExit(code);
+  }) as typeof process.exit;
   define(Symbol.for('flowlab.interruptRequested'), interrupted);
 }

@@ -47,7 +47,7 @@ export function compileCell(ts: TypeScript, source: string): CompiledCell | Cell
 }
 
 function compileUncached(ts: TypeScript, source: string): CompiledCell | CellSyntaxError {
-  const sf = ts.createSourceFile('cell.ts', source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const sf = ts.createSourceFile('cell.ts', source, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
   const err = parseError(ts, sf);
   if (err) return err;
   const edits = new EditList(source);
@@ -60,7 +60,7 @@ function compileUncached(ts: TypeScript, source: string): CompiledCell | CellSyn
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: true, useDefineForClassFields: true },
   });
   const js = out.outputText.replace(/\/\/# sourceMappingURL=.*\s*$/, '');
-  const jsf = ts.createSourceFile('cell.js', js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const jsf = ts.createSourceFile('cell.js', js, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
   const r = rewriteCell(ts, jsf, new EditList(js), { result: endsWithExpression(ts, sf) });
   let sm: SourceMap | undefined;
   return {
@@ -82,4 +82,30 @@ function endsWithExpression(ts: TypeScript, sf: TS.SourceFile): boolean {
     return k === K.ExpressionStatement || k === K.ExportAssignment;
   }
   return false;
+}
+
+const WARM = `import * as path from 'node:path';
+interface Shape { area(): number }
+export abstract class Base<T> implements Shape { protected v!: T; abstract area(): number; static n?: number }
+class Sq extends Base<number> { constructor(private s: number) { super(); } area(): number { return this.s ** 2 as number; } }
+const { a, b: [c] }: { a: number; b: number[] } = { a: 1, b: [2] };
+let total = 0;
+for (const x of [1, 2, 3]) { total += x!; }
+while (total < 10) total++;
+function f<U>(u: U): U { return u; }
+const r = await Promise.resolve(f<number>(total));
+enum E { A, B }
+r satisfies number;`;
+
+/**
+ * JIT-warms the cell compiler in small background steps (the TypeScript parser is ~20x slower
+ * on its first runs), so the user's first real cells compile at warm speed.
+ */
+export function warmCompiler(ts: TypeScript, rounds = 40): void {
+  let i = 0;
+  const step = () => {
+    for (let k = 0; k < 4 && i < rounds; k++, i++) compileUncached(ts, `${WARM}\n// ${i}`);
+    if (i < rounds) setImmediate(step);
+  };
+  setImmediate(step);
 }

@@ -5,7 +5,7 @@
  *    names hoisted into one `var` list and declarations turned into assignments, so re-running
  *    `const x = 1` works and functions from earlier cells see later reassignment;
  *  - imports are resolved before the cell runs (`__fl_m[i]`) and assigned in a prelude, `import()`
- *    calls go through the kernel's resolver (`__fl_imp`);
+ *    calls go through the kernel's resolver (`__fl_imp`), `import.meta` is the notebook folder's (`__fl_meta`);
  *  - every loop body and every `await` first calls `__fl_chk()`, which throws KeyboardInterrupt
  *    when the interrupt flag is set;
  *  - cells with top-level await run in an async arrow that returns `{ v: lastExpression }`
@@ -29,7 +29,7 @@ export interface Rewritten {
 }
 
 /** Global helper names the rewritten code relies on (installed by runtime/globals.ts). */
-export const HELPERS = { check: '__fl_chk', importCall: '__fl_imp', modules: '__fl_m', interop: '__fl_def' } as const;
+export const HELPERS = { check: '__fl_chk', importCall: '__fl_imp', modules: '__fl_m', interop: '__fl_def', meta: '__fl_meta' } as const;
 
 const CHECK = `${HELPERS.check}()`;
 
@@ -76,6 +76,9 @@ export function rewriteCell(ts: TypeScript, sf: TS.SourceFile, edits: EditList, 
         edits.insert(e.end, ')', true);
         break;
       }
+      case K.MetaProperty:
+        if ((n as TS.MetaProperty).keywordToken === K.ImportKeyword) edits.replace(n.getStart(sf), n.end, HELPERS.meta);
+        break;
       case K.CallExpression:
         if ((n as TS.CallExpression).expression.kind === K.ImportKeyword) {
           const kw = (n as TS.CallExpression).expression;

@@ -58,10 +58,14 @@ export class CheckClient {
   }
 
   /** Sends a request; the promise settles with the worker's reply (ok: false if the worker is gone). */
-  request(msg: Record<string, unknown>): { id: number; reply: Promise<Reply> } {
+  request(msg: Record<string, unknown>, onSettle?: (r: Reply) => void): { id: number; reply: Promise<Reply> } {
     const id = this.nextId++;
-    if (this.failed || !this.port) return { id, reply: Promise.resolve({ id, ok: false, error: this.failed }) };
-    const reply = new Promise<Reply>((resolve) => this.waiting.set(id, resolve));
+    if (this.failed || !this.port) {
+      const r = { id, ok: false, error: this.failed };
+      onSettle?.(r);
+      return { id, reply: Promise.resolve(r) };
+    }
+    const reply = new Promise<Reply>((resolve) => this.waiting.set(id, (r) => { onSettle?.(r); resolve(r); }));
     this.port.ref(); // keep the process alive while an answer is due
     this.port.postMessage({ ...msg, id });
     return { id, reply };
@@ -73,10 +77,16 @@ export class CheckClient {
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) this.settle(m.message as Reply);
   }
 
-  /** Type-checks a cell; resolves to the formatted diagnostics ('' when clean or unavailable). */
-  check(cell: number, code: string): { id: number; reply: Promise<string> } {
-    const { id, reply } = this.request({ kind: 'check', cell, code });
-    return { id, reply: reply.then((r) => (r.ok ? r.text ?? '' : '')) };
+  /**
+   * Type-checks a cell; `reply` resolves to the formatted diagnostics ('' when clean or
+   * unavailable) and `result` holds them synchronously as soon as they arrived (see poll()).
+   */
+  check(cell: number, code: string): { id: number; reply: Promise<string>; result?: string } {
+    const handle: { id: number; reply: Promise<string>; result?: string } = { id: 0, reply: Promise.resolve('') };
+    const { id, reply } = this.request({ kind: 'check', cell, code }, (r) => { handle.result = r.ok ? r.text ?? '' : ''; });
+    handle.id = id;
+    handle.reply = reply.then((r) => (r.ok ? r.text ?? '' : ''));
+    return handle;
   }
 
   /** Completion entries at a UTF-16 offset. */

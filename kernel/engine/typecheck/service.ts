@@ -81,7 +81,7 @@ export class CellService {
     const fallbackFrom = join(o.kernelRoot, '__flowlab_resolve__.ts');
     const resolveOne = (name: string, containing: string): TS.ResolvedModuleFull | undefined => {
       if (name === 'tslab') return { resolvedFileName: this.tslabFile, extension: ts.Extension.Dts, isExternalLibraryImport: false };
-      if (name === 'flowlab') {
+      if (name === 'flowlab' && existsSync(o.flowlabTypes)) {
         const f = o.flowlabTypes;
         return { resolvedFileName: f, extension: f.endsWith('.d.ts') ? ts.Extension.Dts : ts.Extension.Ts, isExternalLibraryImport: false };
       }

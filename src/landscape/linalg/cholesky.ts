@@ -29,7 +29,10 @@ export function cholesky(A: ArrayLike<number>, n: number): Float64Array {
   return L;
 }
 
-/** Solves L X = B for lower-triangular L (n×n) and row-major B (n×m); returns X. */
+/**
+ * Solves L X = B (forward substitution) for lower-triangular L (n×n) and row-major B (n×m).
+ * @example const y = solveLower(cholesky(A, n), b, n); // L y = b
+ */
 export function solveLower(L: Float64Array, B: ArrayLike<number>, n: number, m = 1): Float64Array {
   const X = Float64Array.from(B);
   for (let c = 0; c < m; c++) {
@@ -42,7 +45,10 @@ export function solveLower(L: Float64Array, B: ArrayLike<number>, n: number, m =
   return X;
 }
 
-/** Solves Lᵀ X = B for lower-triangular L (n×n) and row-major B (n×m); returns X. */
+/**
+ * Solves Lᵀ X = B (back substitution) for lower-triangular L (n×n) and row-major B (n×m).
+ * @example const x = solveLowerTransposed(L, solveLower(L, b, n), n); // A x = b with A = LLᵀ
+ */
 export function solveLowerTransposed(L: Float64Array, B: ArrayLike<number>, n: number, m = 1): Float64Array {
   const X = Float64Array.from(B);
   for (let c = 0; c < m; c++) {

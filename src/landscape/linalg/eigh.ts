@@ -22,6 +22,7 @@ export function eigh(A: ArrayLike<number>, n: number): SymEig {
  * Householder reduction Qᵀ A Q = T (tridiagonal): returns T's diagonal, off-diagonal and the
  * orthogonal Q (row-major n×n). Each reflector H = I − 2vvᵀ updates A ← HAH = A − 2(vwᵀ + wvᵀ)
  * with p = Av, w = p − (vᵀp)v.
+ * @example const { diag, offDiag, Q } = householderTridiagonal(A, n); // A = Q T Qᵀ
  */
 export function householderTridiagonal(A: ArrayLike<number>, n: number): { diag: Float64Array; offDiag: Float64Array; Q: Float64Array } {
   const a = Float64Array.from(A);

@@ -5,18 +5,24 @@
 import { axpy, dot, multiDot, norm, scale, subtractCombination, type Vec } from './vec.js';
 
 /**
- * Makes x orthogonal to every vector in `basis` (assumed orthonormal) by two passes of classical
- * Gram–Schmidt (CGS2, memory-friendly: see multiDot), in place; returns the coefficients removed (summed over both passes).
+ * Makes x orthogonal to every vector in `basis` (assumed orthonormal) by classical Gram–Schmidt
+ * (memory-friendly: see multiDot), repeated once when a pass cancels more than 1 − 1/√2 of
+ * ‖x‖ (Parlett's "twice is enough"), in place; returns the coefficients removed (summed over both passes).
  * @example
  * const x = new Float64Array([1, 1]); orthogonalizeAgainst(x, [new Float64Array([1, 0])]); // x = [0, 1]
  */
 export function orthogonalizeAgainst(x: Vec, basis: Vec[], passes = 2): Float64Array {
   const coef = new Float64Array(basis.length);
   if (basis.length === 0) return coef;
+  let before = norm(x);
   for (let pass = 0; pass < passes; pass++) {
     const c = multiDot(basis, x);
     subtractCombination(x, basis, c);
     for (let j = 0; j < c.length; j++) coef[j] += c[j];
+    // Kahan–Parlett: another pass only when this one cancelled a lot (‖x‖ fell below ‖x₀‖/√2)
+    const after = norm(x);
+    if (after > Math.SQRT1_2 * before) break;
+    before = after;
   }
   return coef;
 }
@@ -26,6 +32,7 @@ export function orthogonalizeAgainst(x: Vec, basis: Vec[], passes = 2): Float64A
  * also against an optional orthonormal `against` set. Vectors whose norm falls below
  * `dropTol`·(original norm) are linearly dependent: their indices are returned in `dropped` and
  * they are left zeroed. Returns the R factor (row-major m×m, upper triangular; R[i][j] = qᵢᵀvⱼ).
+ * @example const { dropped } = gramSchmidt([u, v, w]); // u, v, w now orthonormal (or zeroed)
  */
 export function gramSchmidt(vectors: Vec[], { against = [] as Vec[], dropTol = 1e-10 } = {}): { R: Float64Array; dropped: number[] } {
   const m = vectors.length;

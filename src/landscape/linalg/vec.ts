@@ -13,30 +13,30 @@ export function dot(x: Vec, y: Vec): number {
   return s;
 }
 
-/** ‖x‖₂ in float64. */
+/** ‖x‖₂ in float64. @example norm(new Float64Array([3, 4])) // 5 */
 export function norm(x: Vec): number {
   return Math.sqrt(dot(x, x));
 }
 
-/** y ← y + a·x (in place; returns y). */
+/** y ← y + a·x (in place; returns y). @example axpy(y, 2, x) */
 export function axpy(y: Vec, a: number, x: Vec): Vec {
   for (let i = 0; i < y.length; i++) y[i] += a * x[i];
   return y;
 }
 
-/** x ← a·x (in place; returns x). */
+/** x ← a·x (in place; returns x). @example scale(x, 0.5) */
 export function scale(x: Vec, a: number): Vec {
   for (let i = 0; i < x.length; i++) x[i] *= a;
   return x;
 }
 
-/** Σⱼ cⱼ·xⱼ as a new Float64Array of length `dim`. */
+/** Σⱼ cⱼ·xⱼ as a new Float64Array of length `dim`. @example combine([x, y], [1, -1], x.length) // x − y */
 export function combine(xs: Vec[], c: ArrayLike<number>, dim: number): Float64Array {
   const neg = Float64Array.from(c, (x) => -x);
   return subtractCombination(new Float64Array(dim), xs, neg) as Float64Array;
 }
 
-/** Elementwise product x ⊙ y as a new Float64Array. */
+/** Elementwise product x ⊙ y as a new Float64Array. @example hadamard(p, v) */
 export function hadamard(x: Vec, y: Vec): Float64Array {
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = x[i] * y[i];
@@ -48,6 +48,7 @@ const CHUNK = 2048;
 /**
  * c = Qᵀx for many long vectors at once, in cache-sized chunks so x is read from memory once
  * (the reorthogonalisation of Lanczos and SLQ is memory-bound). Float64 accumulation.
+ * @example const c = multiDot(basis, x); subtractCombination(x, basis, c); // x ⟂ basis
  */
 export function multiDot(Q: Vec[], x: Vec): Float64Array {
   const m = Q.length, n = x.length;
@@ -64,7 +65,7 @@ export function multiDot(Q: Vec[], x: Vec): Float64Array {
   return c;
 }
 
-/** x ← x − Q c (chunked like multiDot); returns x. */
+/** x ← x − Q c (chunked like multiDot); returns x. @example subtractCombination(x, [q], [dot(q, x)]) */
 export function subtractCombination(x: Vec, Q: Vec[], c: ArrayLike<number>): Vec {
   const m = Q.length, n = x.length;
   for (let start = 0; start < n; start += CHUNK) {

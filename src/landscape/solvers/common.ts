@@ -22,6 +22,8 @@ export interface SolverOptions {
   maxIter: number;
   start: Float64Array[];
   rng: Rng;
+  /** LOBPCG only: extra block columns kept in the Rayleigh–Ritz basis but never refined [0]. */
+  guard?: number;
 }
 
 /** Relative residual with a floor on the denominator so near-zero eigenvalues stay meaningful. */

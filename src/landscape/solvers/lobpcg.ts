@@ -4,19 +4,21 @@
  * direction, so they cost no HVPs. One hvpBatch of the active residuals per iteration; H·X and H·P
  * are carried as linear combinations (no extra HVPs). Started from good vectors (the previous
  * step's eigenvectors) it converges in a few HVPs, which is why the central-flows code tracks
- * eigenvectors with it. Knyazev (2001), SIAM J. Sci. Comput. 23(2); Hetmaniuk & Lehoucq (2006)
+ * eigenvectors with it. Optional guard columns (e.g. the previous step's next eigenvectors) widen
+ * the Rayleigh–Ritz basis for one initial batch of HVPs, which pays off when the top eigenvalues are
+ * clustered and rotate into each other between steps. Knyazev (2001), SIAM J. Sci. Comput. 23(2); Hetmaniuk & Lehoucq (2006)
  * for the orthonormal-basis form used here.
  */
 import { eigh } from '../linalg/eigh.js';
 import { gramSchmidt } from '../linalg/qr.js';
-import { axpy, combine, dot, norm } from '../linalg/vec.js';
+import { axpy, combine, dot, multiDot, norm } from '../linalg/vec.js';
 import type { SymOperator } from '../operator.js';
 import { checkInterrupt, relativeResidual, startBlock, type SolverOptions, type SolverResult } from './common.js';
 
 /** Top-k eigenpairs of op by LOBPCG with soft locking, stopping on relative residual ≤ tol. */
-export function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng }: SolverOptions): SolverResult {
+export function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, guard = 0 }: SolverOptions): SolverResult {
   const dim = op.dim;
-  let X = startBlock(dim, k, start, rng);
+  let X = startBlock(dim, Math.min(k + guard, dim), start, rng);
   let HX = op.apply(X);
   ({ X, HX } = rayleighRitz([X], [HX], X.length, dim).next);
   let thetas = rayleighValues(X, HX);
@@ -27,9 +29,10 @@ export function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng }: SolverO
     const R = X.map((x, i) => axpy(Float64Array.from(HX[i]), -thetas[i], x) as Float64Array);
     const maxAbs = Math.max(...thetas.map(Math.abs));
     residuals = R.map((r, i) => relativeResidual(norm(r), thetas[i], maxAbs));
-    const active = residuals.map((r, i) => (r > tol ? i : -1)).filter((i) => i >= 0);
+    // guard columns (i ≥ k) stay soft-locked: they enrich the basis but cost no HVPs
+    const active = residuals.map((r, i) => (i < k && r > tol ? i : -1)).filter((i) => i >= 0);
     if (active.length === 0 || it >= maxIter) {
-      return { values: thetas, vectors: X, residuals, iterations: it, converged: active.length === 0 };
+      return { values: thetas.slice(0, k), vectors: X.slice(0, k), residuals: residuals.slice(0, k), iterations: it, converged: active.length === 0 };
     }
     // P ⟂ X with H·P carried along; then W = active residuals ⟂ [X, P]
     const Pc = P.map((p) => Float64Array.from(p)), HPc = HP.map((h) => Float64Array.from(h));
@@ -38,7 +41,7 @@ export function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng }: SolverO
     const { dropped } = gramSchmidt(W, { against: [...X, ...Pc], dropTol: 1e-10 });
     const Wk = W.filter((_, i) => !dropped.includes(i));
     if (Wk.length === 0 && Pc.length === 0) {
-      return { values: thetas, vectors: X, residuals, iterations: it, converged: false };
+      return { values: thetas.slice(0, k), vectors: X.slice(0, k), residuals: residuals.slice(0, k), iterations: it, converged: false };
     }
     const HW = op.apply(Wk);
     const rr = rayleighRitz([X, Pc, Wk], [HX, HPc, HW], X.length, dim);
@@ -55,9 +58,10 @@ function rayleighRitz(S: Float64Array[][], HS: Float64Array[][], m: number, dim:
   const basis = S.flat(), images = HS.flat();
   const n = basis.length;
   const G = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
-    const g = 0.5 * (dot(basis[i], images[j]) + dot(basis[j], images[i]));
-    G[i * n + j] = g; G[j * n + i] = g;
+  // upper triangle only (H symmetric); one pass over each image for all basis vectors
+  for (let j = 0; j < n; j++) {
+    const col = multiDot(basis.slice(0, j + 1), images[j]);
+    for (let i = 0; i <= j; i++) { G[i * n + j] = col[i]; G[j * n + i] = col[i]; }
   }
   const { values, vectors } = eigh(G, n);
   const nx = S[0].length;

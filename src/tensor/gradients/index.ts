@@ -2,7 +2,8 @@
  * Registers every flowlab higher-order-safe gradient (idempotent). Called by `src/tensor/tf.ts` on
  * import, so any objective written with `fl.tf` differentiates exactly to third order.
  */
-import { registerBooleanGradients, registerElementwiseGradients, registerMatMulGradient } from './elementwise.js';
+import { registerBooleanGradients, registerElementwiseGradients } from './elementwise.js';
+import { registerMatMulGradient } from './matmul.js';
 import { registerReductionGradients } from './reduction.js';
 import { registerConvGradients } from './conv.js';
 import { registerGatherGradients } from './gather.js';
