@@ -84,9 +84,11 @@ async function measure(name: string): Promise<string> {
   if (name === 'wasm-2t') await backend.use('wasm', { threads: 2 });
   else await backend.use(name as 'wasm' | 'cpu', name === 'wasm' ? { threads: 1 } : {});
   const info = backend.info();
+  if (process.env.BENCH_DEBUG) console.error("backend ready", info);
   const a = tf.randomNormal([1000, 3072]);
   const b = tf.randomNormal([3072, 256]);
   const mmMs = timeMs(() => tf.matMul(a, b), name === 'cpu' ? 1 : 5);
+  if (process.env.BENCH_DEBUG) console.error("matmul", mmMs);
   tf.dispose([a, b]);
   const gflops = (2 * 1000 * 3072 * 256) / (mmMs / 1000) / 1e9;
   const m = referenceMlp();

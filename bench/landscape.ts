@@ -10,13 +10,15 @@
  */
 import { backend, problem, tf } from '../src/tensor/index.js';
 import type { Tensor1D, Scalar } from '../src/tensor/types.js';
-import { topEigenpairs, spectrumDensity, sharpness } from '../src/landscape/index.js';
+import { topEigenpairs, spectrumDensity, sharpness, EigenTracker } from '../src/landscape/index.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const backends = opt('backends', 'wasm,cpu').split(',');
 const n = Number(opt('n', '1000'));
 const fullCpu = args.includes('--full-cpu');
+/** --warm-only: just cold top-4 (Lanczos) and the warm-start variants, to study tracking cost. */
+const warmOnly = args.includes('--warm-only');
 
 function referenceMlp(nEx: number) {
   const sizes = [3072, 256, 256, 4];
@@ -78,8 +80,8 @@ for (const be of backends) {
   if (be === 'cpu' && !fullCpu) { wt.dispose(); dispose(); continue; }
 
   const cold: Record<string, Float32Array[]> = {};
-  for (const k of [1, 4]) {
-    for (const method of ['lanczos', 'lobpcg'] as const) {
+  for (const k of warmOnly ? [4] : [1, 4]) {
+    for (const method of warmOnly ? ['lanczos' as const] : ['lanczos', 'lobpcg'] as const) {
       const [r, s] = timed(() => topEigenpairs(P, wt, { k, method }));
       push({ backend: be, task: `top-${k} cold`, method, hvps: r.hvps, seconds: s, result: fmt(r.values) + (r.converged ? '' : ' (not converged)') });
       if (method === 'lanczos') cold[k] = r.vectors;
@@ -88,12 +90,23 @@ for (const be of backends) {
   // one GD step w1 = w0 − η∇L, η = 0.02 (the central-flows example's step size)
   const lr = 0.02;
   const w1 = tf.tidy(() => tf.sub(wt, tf.mul(lr, P.grad(wt)))) as Tensor1D;
-  for (const k of [1, 4]) {
+  if (warmOnly) {
+    cold[1] = cold[4].slice(0, 1);
+    // the Rayleigh quotient of the previous vector (what central flows do on substeps): 1 HVP
+    const [rq, sRq] = timed(() => new EigenTracker(P).rayleigh(w1, cold[1]));
+    push({ backend: be, task: `Rayleigh quotient of the old top vector at w1`, method: 'rayleigh', hvps: rq.hvps, seconds: sRq, result: fmt(rq.values) });
+    for (const guard of [1, 3]) {
+      const [r, s] = timed(() => topEigenpairs(P, w1, { k: 1, method: 'lobpcg', warmStart: cold[4].slice(0, 1 + guard), guard }));
+      push({ backend: be, task: `top-1 warm, ${guard} guard vector(s), tol 1e-5`, method: 'lobpcg', hvps: r.hvps, seconds: s, result: fmt(r.values) });
+    }
+  }
+  for (const k of warmOnly ? [1] : [1, 4]) {
     for (const tol of [1e-5, 1e-4]) {
       const [r, s] = timed(() => topEigenpairs(P, w1, { k, method: 'lobpcg', warmStart: cold[k], tol }));
       push({ backend: be, task: `top-${k} warm (GD step η=${lr}), tol ${tol}`, method: 'lobpcg', hvps: r.hvps, seconds: s, result: fmt(r.values) });
     }
   }
+  if (warmOnly) { w1.dispose(); wt.dispose(); dispose(); continue; }
   const [ref, sRef] = timed(() => sharpness(P, w1, { tol: 1e-6 }));
   push({ backend: be, task: 'top-1 cold at w1 (reference, tol 1e-6)', method: 'lanczos', hvps: '-', seconds: sRef, result: fmt([ref]) });
   const [d, sd] = timed(() => spectrumDensity(P, wt, { iters: 100 }));

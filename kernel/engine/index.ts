@@ -64,7 +64,7 @@ export function createEngine(host: EngineHost): Engine {
   let checker: CheckClient | undefined;
   const checkerReady = preloadTypeScript().then((ts) => {
     if (mode !== 'off' && !shutDown) checker = new CheckClient(host.cwd);
-    warmCompiler(ts);
+    void warmCompiler(ts);
   }, () => undefined);
   let pendingInput: { parent: number; resolve: (v: string) => void } | undefined;
   let allowStdin = false;

@@ -20,6 +20,12 @@ export interface CompareOptions {
   lr?: number;
   /** Standard deviation of the Gaussian smoothing kernel, in steps [5]. */
   sigma?: number;
+  /**
+   * Compare the flows with the optimizer's second-order midpoints w̄_t = ¼(w_{t−1} + 2w_t + w_{t+1})
+   * (the official code's MidpointProcess), which remove the period-2 oscillation, and measure the
+   * displacement as δ_t = w_t − w̄_t [true]. false: raw w_t, and δ_t = w_t − w_CF(t).
+   */
+  midpoint?: boolean;
 }
 
 /** Gaussian smoothing of samples v(tⱼ) at (possibly irregular) steps: Σⱼ K(t − tⱼ)vⱼ / Σⱼ K(t − tⱼ), truncated at 4σ. */
@@ -49,12 +55,13 @@ const dist = (a: Float32Array, b: Float32Array) => {
  * Joins an optimizer run with its flows on common steps (module doc). Columns: step, lossOpt,
  * lossOptSmoothed, lossCF, lossPredicted, lossGF, eig_i (optimizer's, if recorded), eigCF_i,
  * sigma2_i (Σ's eigenvalues along the central flow, weight-space units), displacementSq_i
- * (Gaussian-smoothed (eᵢᵀ(w_opt − w_CF))², eᵢ Σ's unit eigenvectors: compare with sigma2_i),
- * distOptCF, distOptGF.
+ * (Gaussian-smoothed (eᵢᵀδ_t)², eᵢ Σ's unit eigenvectors: compare with sigma2_i),
+ * distOptCF = ‖w̄_t − w_CF(t)‖, distOptGF = ‖w̄_t − w_GF(t)‖ (w̄ = midpoints, see `midpoint`).
+ * Record the optimizer's snapshots every step (and one step past the last compared one).
  * @example
  * const cmp = fl.flows.compareFlows({ optimizerRun: { table: run.table, snapshots: rec.snapshots }, centralFlow: cf, gradientFlow: gf, lr });
  */
-export function compareFlows({ optimizerRun, centralFlow, gradientFlow, sigma = 5 }: CompareOptions): ColumnTable {
+export function compareFlows({ optimizerRun, centralFlow, gradientFlow, sigma = 5, midpoint = true }: CompareOptions): ColumnTable {
   if (!optimizerRun?.table || !(optimizerRun.snapshots instanceof Map)) throw new Error('compareFlows: optimizerRun must be { table, snapshots } with snapshots from fl.flows.flowRecorders() passed to train({ recorders }).');
   if (!centralFlow?.ws || !centralFlow.directions) throw new Error("compareFlows: centralFlow must be recorded with { record: { w: true, directions: true } } (record.every should match the optimizer's snapshots).");
   if (gradientFlow && !gradientFlow.ws) throw new Error('compareFlows: gradientFlow must be recorded with { record: { w: true } }.');
@@ -67,9 +74,13 @@ export function compareFlows({ optimizerRun, centralFlow, gradientFlow, sigma = 
   const disp: number[][] = [];
   cf.forEach((c, i) => {
     const o = optByStep.get(c.step);
-    const wo = optimizerRun.snapshots.get(c.step);
-    if (!o || !wo) return;
+    const raw = optimizerRun.snapshots.get(c.step);
+    if (!o || !raw) return;
+    const prev = optimizerRun.snapshots.get(c.step - 1);
+    const next = optimizerRun.snapshots.get(c.step + 1);
+    const wo = midpoint && prev && next ? raw.map((v, j) => 0.25 * (prev[j] + 2 * v + next[j])) : raw;
     const wc = centralFlow.ws![i];
+    const ref = midpoint ? wo : wc;
     const row: Record<string, number> = { step: c.step, lossOpt: o.loss, lossCF: c.loss, lossPredicted: c.lossPredicted };
     const gi = gfIndex.get(c.step);
     if (gi !== undefined) { row.lossGF = gf[gi].loss; row.distOptGF = dist(wo, gradientFlow!.ws![gi]); }
@@ -82,7 +93,7 @@ export function compareFlows({ optimizerRun, centralFlow, gradientFlow, sigma = 
     row.distOptCF = dist(wo, wc);
     const d = centralFlow.directions![i].map((e) => {
       let s = 0;
-      for (let j = 0; j < e.length; j++) s += e[j] * (wo[j] - wc[j]);
+      for (let j = 0; j < e.length; j++) s += e[j] * (raw[j] - ref[j]);
       return s * s;
     });
     disp.push(d);

@@ -28,15 +28,43 @@ export function dynamicMap(signed: boolean): Float32Array {
   return Float32Array.from(data.sort((x, y) => x - y));
 }
 
-/** Index of the code nearest to x in a sorted code book. */
-function nearest(code: Float32Array, x: number): number {
-  let lo = 0;
-  let hi = code.length - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (code[mid] <= x) lo = mid; else hi = mid;
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+const LUTS = new WeakMap<Float32Array, Uint8Array>();
+
+/** Order-preserving 32-bit key of a float32 (negative floats reversed), used to bucket values. */
+function orderedKey(x: number): number {
+  F32[0] = x;
+  const b = U32[0];
+  return (b & 0x80000000 ? ~b : b | 0x80000000) >>> 0;
+}
+
+/**
+ * For each of 2^16 buckets of the ordered float key, the index of the largest code ≤ the bucket's
+ * smallest value: a search then needs only a step or two (code spacing exceeds a bucket's width).
+ */
+function lutOf(code: Float32Array): Uint8Array {
+  let lut = LUTS.get(code);
+  if (lut) return lut;
+  lut = new Uint8Array(65536);
+  for (let b = 0; b < 65536; b++) {
+    const key = (b << 16) >>> 0;
+    U32[0] = (key & 0x80000000 ? key ^ 0x80000000 : ~key) >>> 0;
+    const v = F32[0];
+    let i = 0;
+    if (Number.isNaN(v)) i = b < 32768 ? 0 : 255;
+    else while (i < 255 && code[i + 1] <= v) i++;
+    lut[b] = i;
   }
-  return x - code[lo] <= code[hi] - x ? lo : hi;
+  LUTS.set(code, lut);
+  return lut;
+}
+
+/** Index of the code nearest to x in a sorted code book (ties go to the lower code). */
+function nearest(code: Float32Array, x: number, lut = lutOf(code)): number {
+  let i = lut[orderedKey(x) >>> 16];
+  while (i < 255 && code[i + 1] <= x) i++;
+  return i < 255 && code[i + 1] - x < x - code[i] ? i + 1 : i;
 }
 
 /**
@@ -48,13 +76,14 @@ export function quantizeBlockwise(x: ArrayLike<number>, code: Float32Array, bloc
   const nb = Math.ceil(n / block);
   const codes = new Uint8Array(n);
   const absmax = new Float32Array(nb);
+  const lut = lutOf(code);
   for (let b = 0, start = 0; b < nb; b++, start += block) {
     const end = Math.min(n, start + block);
     let a = 0;
     for (let i = start; i < end; i++) { const v = x[i] < 0 ? -x[i] : x[i]; if (v > a) a = v; }
     absmax[b] = a;
     const inv = a > 0 ? 1 / a : 0;
-    for (let i = start; i < end; i++) codes[i] = nearest(code, x[i] * inv);
+    for (let i = start; i < end; i++) codes[i] = nearest(code, x[i] * inv, lut);
   }
   return { codes, absmax };
 }

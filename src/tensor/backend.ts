@@ -14,6 +14,7 @@ import { cpus } from 'node:os';
 import { tfjs as tf } from './tfjs.js';
 import '@tensorflow/tfjs-backend-wasm';
 import { useWasmThreads, wasmThreads } from './threads.js';
+import { installWasmMatMulGuard } from './wasm-matmul-guard.js';
 
 /** A backend name accepted by `backend.use`. */
 export type BackendName = 'auto' | 'wasm' | 'cpu' | 'webgpu' | 'tensorflow';
@@ -31,6 +32,7 @@ export interface BackendInfo {
 
 async function tryWasm(): Promise<void> {
   // The Node build of the wasm backend finds its .wasm files next to itself (no setWasmPaths needed).
+  installWasmMatMulGuard();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
 }
 

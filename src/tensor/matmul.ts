@@ -12,6 +12,13 @@ import { tfjs as tf } from './tfjs.js';
 type T = tf.Tensor;
 
 function swapLast(x: T): T {
+  const r0 = x.rank;
+  if (x.shape[r0 - 1] === 1 || x.shape[r0 - 2] === 1) {
+    // a vector: transposing is a reshape (and avoids the wasm Transpose kernel's size-1 path)
+    const shape = x.shape.slice();
+    [shape[r0 - 2], shape[r0 - 1]] = [shape[r0 - 1], shape[r0 - 2]];
+    return tf.reshape(x, shape);
+  }
   const perm = x.shape.map((_, i) => i);
   const r = x.rank;
   [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];

@@ -67,6 +67,29 @@ export function matMul<T extends tf.Tensor>(a: tf.Tensor | tf.TensorLike, b: tf.
   }
 }
 
+/**
+ * Batch normalisation (x − mean)·scale/√(variance + ε) + offset with broadcasting, like
+ * `tf.batchNorm`, written as a composition: TF.js's FusedBatchNorm gradient fails without a scale
+ * and for rank-2 inputs, and is not differentiable again. Defaults: ε = 0.001.
+ * @example tf.batchNorm(x, mean, variance, offset, scale)
+ */
+export function batchNorm<R extends tf.Rank>(
+  x: tf.Tensor<R> | tf.TensorLike,
+  mean: tf.Tensor | tf.TensorLike,
+  variance: tf.Tensor | tf.TensorLike,
+  offset?: tf.Tensor | tf.TensorLike,
+  scale?: tf.Tensor | tf.TensorLike,
+  varianceEpsilon = 0.001,
+): tf.Tensor<R> {
+  const t = (v: tf.Tensor | tf.TensorLike) => (v instanceof tf.Tensor ? v : tf.tensor(v as tf.TensorLike));
+  return tf.tidy(() => {
+    let y = tf.mul(tf.sub(t(x), t(mean)), tf.rsqrt(tf.add(t(variance), varianceEpsilon)));
+    if (scale != null) y = tf.mul(y, t(scale));
+    if (offset != null) y = tf.add(y, t(offset));
+    return y as tf.Tensor<R>;
+  });
+}
+
 /** `tf.losses` with softmaxCrossEntropy replaced by the safe version. */
 export const losses: typeof tf.losses = { ...tf.losses, softmaxCrossEntropy };
 

@@ -1,12 +1,13 @@
 /**
- * The namespace behind `fl.tf`: all of TF.js, with the customGrad-based composites replaced by
- * higher-order-safe ones (see ./ops.ts). Importing it registers flowlab's safe gradients.
+ * The namespace behind `fl.tf`: all of TF.js, with the customGrad-based composites (logSoftmax,
+ * logSigmoid, losses.softmaxCrossEntropy), batchNorm and matMul replaced by higher-order-safe or
+ * faster equivalents (see ./ops.ts). Importing it registers flowlab's safe gradients.
  */
 import { registerSafeGradients } from './gradients/index.js';
 import { patchChainedOps } from './ops.js';
 
 export * from '@tensorflow/tfjs';
-export { logSoftmax, logSigmoid, losses, matMul } from './ops.js';
+export { logSoftmax, logSigmoid, losses, matMul, batchNorm } from './ops.js';
 
 registerSafeGradients();
 patchChainedOps();

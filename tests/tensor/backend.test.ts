@@ -42,6 +42,16 @@ test("'auto' picks a working backend and prints one line naming it", async () =>
   }
 });
 
+test('wasm matMul: one buffer reshaped two ways as the right operand stays correct (packed-weight cache guard)', async () => {
+  await backend.use('wasm');
+  const x = tf.tensor1d([1, 2, 3, 4, 5, 6]);
+  // hand-computed: ones(1×3)·[[1,2],[3,4],[5,6]] = [9, 12]; ones(1×2)·[[1,2,3],[4,5,6]] = [5, 7, 9]
+  assert.deepEqual(Array.from(tf.matMul(tf.ones([1, 3]), tf.reshape(x, [3, 2])).dataSync()), [9, 12]);
+  assert.deepEqual(Array.from(tf.matMul(tf.ones([1, 2]), tf.reshape(x, [2, 3])).dataSync()), [5, 7, 9]);
+  assert.deepEqual(Array.from(tf.matMul(tf.ones([1, 3]), tf.reshape(x, [3, 2])).dataSync()), [9, 12]);
+  x.dispose();
+});
+
 test('tensors display themselves: shape, dtype, values, an HTML table', () => {
   const t = tf.tensor2d([[1, 2.5], [3, 4]]);
   const bundle = (t as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for('Jupyter.display')]();

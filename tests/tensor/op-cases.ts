@@ -212,6 +212,9 @@ export const OP_CASES: OpCase[] = [
     ref: (a, b) => [1, 0, 0, 1, 1, 0].map((c, i) => (c ? Math.exp(a[i]) : b[i] * b[i])),
   },
   // beyond the list: common ops users reach for
+  { name: 'dot (w·w, one buffer as both operands)', sizes: [4], tf: (a) => tf.dot(a, a), ref: (a) => [a.reduce((s, x) => s + x * x, 0)] },
+  { name: 'conv1d', sizes: [12, 8], tf: (x, f) => tf.conv1d(tf.reshape(x, [1, 6, 2]) as tf.Tensor3D, tf.reshape(f, [2, 2, 2]) as tf.Tensor3D, 1, 'valid'),
+    ref: (x, f) => windowed(x, [1, 1, 6, 2], 1, 2, 1, 0, 0, 1, 5, () => 0, 2, f) },
   ew('leakyRelu', (x) => tf.leakyRelu(x, 0.1), (x) => (x > 0 ? x : 0.1 * x)),
   ew('relu6', (x) => tf.relu6(tf.mul(x, 8)), (x) => Math.min(Math.max(8 * x, 0), 6)),
   ew('clipByValue', (x) => tf.clipByValue(x, -0.5, 0.5), (x) => Math.min(Math.max(x, -0.5), 0.5)),
@@ -230,6 +233,24 @@ export const OP_CASES: OpCase[] = [
     ref: (a) => { const m = mean(Array.from(a)); return [mean(Array.from(a, (x) => (x - m) ** 2))]; },
   },
   { name: 'pad', sizes: [4], tf: (a) => tf.pad(tf.reshape(a, [2, 2]), [[1, 0], [0, 1]], 0.5), ref: (a) => [0.5, 0.5, 0.5, a[0], a[1], 0.5, a[2], a[3], 0.5] },
+  {
+    name: 'mirrorPad (reflect)', sizes: [9], tf: (a) => tf.mirrorPad(tf.reshape(a, [3, 3]), [[1, 2], [2, 0]], 'reflect'),
+    ref: (a) => { const r = [1, 0, 1, 2, 1, 0]; const c = [2, 1, 0, 1, 2]; return r.flatMap((i) => c.map((j) => a[i * 3 + j])); },
+  },
+  {
+    name: 'mirrorPad (symmetric)', sizes: [6], tf: (a) => tf.mirrorPad(tf.reshape(a, [2, 3]), [[1, 1], [0, 2]], 'symmetric'),
+    ref: (a) => { const r = [0, 0, 1, 1]; const c = [0, 1, 2, 2, 1]; return r.flatMap((i) => c.map((j) => a[i * 3 + j])); },
+  },
+  {
+    name: 'batchNorm (moments, scale, offset)', sizes: [8, 4, 4],
+    tf: (x, s, o) => { const X = tf.reshape(x, [2, 4]); const m = tf.moments(X, 0); return tf.batchNorm(X, m.mean, m.variance, o, s, 0.1); },
+    ref: (x, s, o) => Array.from(x, (v, i) => { const j = i % 4; const mu = (x[j] + x[4 + j]) / 2; const va = ((x[j] - mu) ** 2 + (x[4 + j] - mu) ** 2) / 2; return ((v - mu) / Math.sqrt(va + 0.1)) * s[j] + o[j]; }),
+  },
+  {
+    name: 'batchNorm (no scale)', sizes: [8, 4],
+    tf: (x, o) => tf.batchNorm(tf.reshape(x, [2, 4]), tf.tensor1d([0.1, -0.2, 0, 0.3]), tf.tensor1d([1, 2, 0.5, 1.5]), o),
+    ref: (x, o) => Array.from(x, (v, i) => (v - [0.1, -0.2, 0, 0.3][i % 4]) / Math.sqrt([1, 2, 0.5, 1.5][i % 4] + 0.001) + o[i % 4]),
+  },
   { name: 'tile', sizes: [3], tf: (a) => tf.tile(a, [2]), ref: (a) => [...a, ...a] },
   {
     name: 'sigmoidCrossEntropy', sizes: [6],

@@ -16,3 +16,11 @@ for (const [k, f] of Object.entries(fs)) {
 }
 await tf.setBackend('cpu');
 for (const [k, f] of Object.entries(fs)) console.log('cpu', k, Array.from(problem(f as (w: tf.Tensor1D) => tf.Scalar, { dim: 3 }).hvp(w, v).dataSync()));
+const { withOriginalGradients } = await import('../../src/tensor/gradients/index.js');
+await tf.setBackend('wasm');
+for (let i = 0; i < 3; i++) {
+  const P = problem(fs.mm_rr as (w: tf.Tensor1D) => tf.Scalar, { dim: 3 });
+  console.log('orig grad', withOriginalGradients(['BatchMatMul'], () => Array.from(P.hvp(w, v).dataSync())), 'flowlab', Array.from(P.hvp(w, v).dataSync()));
+}
+const x = tf.tensor2d([[1], [2], [3]]);
+for (let i = 0; i < 3; i++) { const t = tf.transpose(x); const y = tf.tidy(() => tf.matMul(tf.tensor2d([[2]]), tf.transpose(tf.tensor2d([[1], [2], [3]])))); console.log('t', Array.from(t.dataSync()), Array.from(y.dataSync())); }

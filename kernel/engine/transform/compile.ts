@@ -95,17 +95,26 @@ while (total < 10) total++;
 function f<U>(u: U): U { return u; }
 const r = await Promise.resolve(f<number>(total));
 enum E { A, B }
-r satisfies number;`;
+r satisfies number;
+class Big {
+${Array.from({ length: 30 }, (_, i) => `  m${i}(a: number, b?: string): number { return a * ${i} + (b ? b.length : 0); }`).join('\n')}
+}`;
+
+let warming: Promise<void> | undefined;
 
 /**
- * JIT-warms the cell compiler in small background steps (the TypeScript parser is ~20x slower
- * on its first runs), so the user's first real cells compile at warm speed.
+ * JIT-warms the cell compiler once per process, one compile per macrotask in the background
+ * (the TypeScript parser is ~10-20x slower on its first runs), so the user's first real cells
+ * compile at warm speed. Resolves when done.
  */
-export function warmCompiler(ts: TypeScript, rounds = 40): void {
-  let i = 0;
-  const step = () => {
-    for (let k = 0; k < 4 && i < rounds; k++, i++) compileUncached(ts, `${WARM}\n// ${i}`);
-    if (i < rounds) setImmediate(step);
-  };
-  setImmediate(step);
+export function warmCompiler(ts: TypeScript, rounds = 16): Promise<void> {
+  warming ??= new Promise<void>((resolve) => {
+    let i = 0;
+    const step = () => {
+      compileUncached(ts, `${WARM}\n// ${i}`);
+      if (++i < rounds) setImmediate(step); else resolve();
+    };
+    setImmediate(step);
+  });
+  return warming;
 }

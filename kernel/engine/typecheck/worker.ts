@@ -3,6 +3,8 @@
  * requests on the MessagePort it was given, one at a time, so type checking never blocks or
  * slows the main thread where cells run.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { TypeScript } from '../typescript.js';
 import { CellService, type ServiceOptions } from './service.js';
@@ -14,6 +16,12 @@ export type CheckRequest =
   | { id: number; kind: 'inspect'; code: string; pos: number };
 
 const { port, options } = workerData as { port: MessagePort; options: ServiceOptions };
+
+// On Linux, lower this thread's scheduling priority (nice 10) so checks yield the CPU to cells.
+try {
+  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  if (tid > 0) setPriority(tid, 10);
+} catch { /* not Linux: run at normal priority */ }
 
 const ts = (await import('typescript')) as unknown as { default?: TypeScript } & TypeScript;
 const service = new CellService(ts.default ?? ts, options);

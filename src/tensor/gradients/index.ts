@@ -7,6 +7,7 @@ import { registerMatMulGradient } from './matmul.js';
 import { registerReductionGradients } from './reduction.js';
 import { registerConvGradients } from './conv.js';
 import { registerGatherGradients } from './gather.js';
+import { registerPadGradients } from './pad.js';
 
 export { originalGradient, safeGradientKernels, withOriginalGradients, defineSafeGradient } from './registry.js';
 
@@ -22,4 +23,5 @@ export function registerSafeGradients(): void {
   registerReductionGradients();
   registerConvGradients();
   registerGatherGradients();
+  registerPadGradients();
 }
