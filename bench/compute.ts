@@ -28,7 +28,7 @@ function median(xs: number[]): number {
 }
 
 function timeMs(fn: () => tf.TensorContainer, n: number): number {
-  tf.dispose(fn()); // warm-up
+  if (n > 1) tf.dispose(fn()); // warm-up (skipped for single-shot rows such as cpu)
   const ts: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
@@ -84,11 +84,9 @@ async function measure(name: string): Promise<string> {
   if (name === 'wasm-2t') await backend.use('wasm', { threads: 2 });
   else await backend.use(name as 'wasm' | 'cpu', name === 'wasm' ? { threads: 1 } : {});
   const info = backend.info();
-  if (process.env.BENCH_DEBUG) console.error("backend ready", info);
   const a = tf.randomNormal([1000, 3072]);
   const b = tf.randomNormal([3072, 256]);
   const mmMs = timeMs(() => tf.matMul(a, b), name === 'cpu' ? 1 : 5);
-  if (process.env.BENCH_DEBUG) console.error("matmul", mmMs);
   tf.dispose([a, b]);
   const gflops = (2 * 1000 * 3072 * 256) / (mmMs / 1000) / 1e9;
   const m = referenceMlp();
@@ -115,20 +113,18 @@ if (args.includes('--row')) {
 }
 
 const npGflops = numpyGflops();
-const rows: string[] = [];
-for (const name of backends) {
-  const script = fileURLToPath(import.meta.url);
-  try {
-    const out = execFileSync(process.execPath, [...process.execArgv, script, '--row', name, '--reps', String(reps)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const line = out.split('\n').find((l) => l.startsWith('ROW '));
-    rows.push(line ? line.slice(4).replace('NUMPY', npGflops) : `| ${name} | failed: no result | | | | | | | | | | |`);
-  } catch (e) {
-    const msg = String((e as { stderr?: string }).stderr ?? e).split('\n').find((l) => /Error/.test(l)) ?? 'failed';
-    rows.push(`| ${name} | ${msg.slice(0, 120).replace(/\|/g, '/')} | | | | | | | | | | |`);
-  }
-  console.error(`done: ${name}`);
-}
 console.log('\nmatMul 1000×3072·3072×256 (GFLOP/s) and reference MLP 3072→256→256→4 GELU, 1,000 examples, MSE, full batch (ms, median)\n');
 console.log('| backend | matMul GFLOP/s | numpy/OpenBLAS GFLOP/s | loss ms | grad ms | hvp ms | hvpBatch ms/vector (k=4) | curvatureGrad ms | loss/grad | hvp/grad (≤ 4) | hvpBatch/grad per vector | curvatureGrad/grad (≤ 12) |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(r);
+for (const name of backends) {
+  const script = fileURLToPath(import.meta.url);
+  try {
+    const out = execFileSync(process.execPath, [...process.execArgv, script, '--row', name, '--reps', String(reps)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
+    const line = out.split('\n').find((l) => l.startsWith('ROW '));
+    console.log(line ? line.slice(4).replace('NUMPY', npGflops) : `| ${name} | failed: no result | | | | | | | | | | |`);
+  } catch (e) {
+    const msg = String((e as { stderr?: string }).stderr || e).split('\n').find((l) => /Error/.test(l)) ?? 'failed';
+    console.log(`| ${name} | ${msg.slice(0, 120).replace(/\|/g, '/')} | | | | | | | | | | |`);
+  }
+}

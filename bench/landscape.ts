@@ -29,7 +29,7 @@ function referenceMlp(nEx: number) {
   for (const s of shapes) { offsets.push(dim); dim += s.reduce((a, b) => a * b, 1); }
   const X = tf.randomNormal([nEx, 3072], 0, 1, 'float32', 1);
   const labels = tf.randomUniform([nEx], 0, 4, 'int32', 2);
-  const Y = tf.oneHot(labels as tf.Tensor1D, 4).toFloat();
+  const Y = tf.tidy(() => tf.cast(tf.oneHot(labels as tf.Tensor1D, 4), 'float32'));
   labels.dispose();
   const gelu = (x: tf.Tensor) => tf.mul(tf.mul(0.5, x), tf.add(1, tf.erf(tf.mul(Math.SQRT1_2, x))));
   const view = (w: Tensor1D, i: number) => tf.reshape(tf.slice(w, [offsets[i]], [shapes[i].reduce((a, b) => a * b, 1)]), shapes[i]);

@@ -11,7 +11,7 @@
 import { tf } from '../tensor/tf.js';
 import { readTidy } from './point.js';
 import type { Problem, Tensor1D, Tensor2D } from '../tensor/types.js';
-import { interruptRequested } from '../runtime/index.js';
+import { InterruptError, interruptRequested } from '../runtime/index.js';
 import { makeRule, disposeDiag, nuStats, type FlowOptimizer, type FlowState, type RuleOptions } from './rules.js';
 import { FlowEigTracker, rayleighRefresh, type TrackedEigs } from './tracker.js';
 import { centralSubstep, stableSubstep } from './substep.js';
@@ -95,7 +95,17 @@ export async function centralFlow(P: Problem, w0: Tensor1D | Float32Array | numb
         t0 = performance.now();
         const p = rule.precond(s);
         const pis = typeof p === 'number' ? 1 / Math.sqrt(p) : tf.tidy(() => tf.rsqrt(p)) as Tensor1D;
-        const fresh: TrackedEigs = sub === 0 && step % eigEvery === 0 ? tracker.update(w, p) : rayleighRefresh(P, w, pis, cache!.symU);
+        let fresh: TrackedEigs;
+        try {
+          fresh = sub === 0 && step % eigEvery === 0 ? tracker.update(w, p) : rayleighRefresh(P, w, pis, cache!.symU);
+        } catch (e) {
+          // the eigensolver checks for interrupts too: stop cleanly, keeping the recorded rows
+          tf.dispose([loss, grad]);
+          if (typeof pis !== 'number') pis.dispose();
+          disposeDiag(p);
+          if (e instanceof InterruptError) { interrupted = true; break; }
+          throw e;
+        }
         if (cache) cache.symU.dispose();
         cache = fresh;
         const crit = fresh.values.filter((v) => v > threshold).length;
@@ -155,6 +165,7 @@ export async function centralFlow(P: Problem, w0: Tensor1D | Float32Array | numb
         disposeDiag(p);
         if (last) break;
       }
+      if (interrupted) break;
       await pause();
     }
   } finally {

@@ -28,7 +28,11 @@ export interface CompareOptions {
   midpoint?: boolean;
 }
 
-/** Gaussian smoothing of samples v(tⱼ) at (possibly irregular) steps: Σⱼ K(t − tⱼ)vⱼ / Σⱼ K(t − tⱼ), truncated at 4σ. */
+/**
+ * Gaussian smoothing of samples v(tⱼ) at (possibly irregular) steps: Σⱼ K(t − tⱼ)vⱼ / Σⱼ K(t − tⱼ),
+ * K(d) = exp(−d²/2σ²), truncated at 4σ; non-finite samples are skipped.
+ * @example gaussianSmooth([0, 1, 2], [0, 3, 6], 1) // ≈ [1.51, 3, 4.49]
+ */
 export function gaussianSmooth(steps: number[], values: number[], sigma: number): number[] {
   if (!(sigma > 0)) return values.slice();
   return steps.map((t) => {

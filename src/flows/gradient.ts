@@ -7,7 +7,7 @@
  */
 import { tf } from '../tensor/tf.js';
 import type { Problem, Tensor1D } from '../tensor/types.js';
-import { interruptRequested } from '../runtime/index.js';
+import { InterruptError, interruptRequested } from '../runtime/index.js';
 import { topEigenpairs } from '../landscape/index.js';
 import { RunRecorder, progressReporter, yielder, type RecordOptions } from './record.js';
 import { readTidy, toTensor1D } from './point.js';
@@ -26,7 +26,11 @@ export interface GradientFlowOptions {
   record?: RecordOptions;
 }
 
-/** One RK4 step of dw/dt = −η∇L with time step h (disposes nothing it was given). */
+/**
+ * One classical RK4 step of dw/dt = −η∇L with time step h (in optimizer steps); returns a new
+ * tensor and disposes nothing it was given.
+ * @example const w1 = rk4Step(P, w0, 0.02, 0.25);
+ */
 export function rk4Step(P: Problem, w: Tensor1D, lr: number, h: number): Tensor1D {
   return tf.tidy(() => {
     const f = (x: Tensor1D) => tf.mul(P.grad(x), -lr) as Tensor1D;
@@ -61,7 +65,13 @@ export async function gradientFlow(P: Problem, w0: Tensor1D | Float32Array | num
     if (interruptRequested()) { interrupted = true; break; }
     if (eigEvery > 0 && step % eigEvery === 0) {
       const t0 = performance.now();
-      const e = topEigenpairs(P, w, { k: 1, method: warm.length ? 'lobpcg' : 'lanczos', warmStart: warm });
+      let e;
+      try {
+        e = topEigenpairs(P, w, { k: 1, method: warm.length ? 'lobpcg' : 'lanczos', warmStart: warm });
+      } catch (err) {
+        if (err instanceof InterruptError) { interrupted = true; break; }
+        throw err;
+      }
       S = e.values[0];
       warm = e.vectors;
       times.eigs += performance.now() - t0;

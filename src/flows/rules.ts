@@ -55,7 +55,10 @@ export interface Rule {
 
 const isTensor = (d: Diag | null): d is Tensor1D => d instanceof tf.Tensor;
 
-/** Builds the Rule for `kind` after checking the hyper-parameters. */
+/**
+ * Builds the Rule for `kind` after checking the hyper-parameters (defaults: b2 0.99, eps 0, no bias correction).
+ * @example const rule = makeRule('scalarRmsprop', { lr: 0.01, b2: 0.99 }); rule.precond(rule.init(g0)) // (√ν̂ + ε)/η
+ */
 export function makeRule(kind: FlowOptimizer, { lr, b2 = 0.99, eps = 0, biasCorrection = false }: RuleOptions): Rule {
   if (!['gd', 'scalarRmsprop', 'rmsprop'].includes(kind)) throw new Error(`optimizer must be 'gd', 'scalarRmsprop' or 'rmsprop', got '${kind}'.`);
   if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`lr must be a finite number > 0, got ${lr}; pass { lr: 0.01 } for example.`);

@@ -52,7 +52,10 @@ export function applyBeta(B: Float64Array, X: Float64Array, k: number): Float64A
   return out;
 }
 
-/** KKT residuals of X for SDCP(α, β) (see `SdcpResidual`). */
+/**
+ * KKT residuals of X for SDCP(α, β): X ⪰ 0, α + β[X] ⪰ 0, ⟨X, α + β[X]⟩ = 0 (see `SdcpResidual`).
+ * @example sdcpResidual(alpha, beta, solveSdcp(alpha, beta, k).X, k).relative // ≈ 1e-12
+ */
 export function sdcpResidual(alpha: Float64Array, B: Float64Array, X: Float64Array, k: number): SdcpResidual {
   const Y = applyBeta(B, X, k);
   for (let i = 0; i < Y.length; i++) Y[i] += alpha[i];

@@ -8,7 +8,7 @@
  */
 import type { Problem, Tensor1D } from '../tensor/types.js';
 import { tf } from '../tensor/tf.js';
-import { interruptRequested } from '../runtime/index.js';
+import { InterruptError, interruptRequested } from '../runtime/index.js';
 import { topEigenpairs } from '../landscape/index.js';
 import { disposeDiag, makeRule, nuStats, type FlowOptimizer, type FlowState, type RuleOptions } from './rules.js';
 import { stableSubstep } from './substep.js';
@@ -52,7 +52,14 @@ export async function stableFlow(P: Problem, w0: Tensor1D | Float32Array | numbe
     let t0 = performance.now();
     const p = rule.precond(s);
     const pArr = typeof p === 'number' ? new Float32Array(P.dim).fill(p) : Float32Array.from(p.dataSync() as Float32Array);
-    const e = topEigenpairs(P, w, { k: 1, method: warm.length ? 'lobpcg' : 'lanczos', warmStart: warm, preconditioner: pArr });
+    let e;
+    try {
+      e = topEigenpairs(P, w, { k: 1, method: warm.length ? 'lobpcg' : 'lanczos', warmStart: warm, preconditioner: pArr });
+    } catch (err) {
+      disposeDiag(p);
+      if (err instanceof InterruptError) { interrupted = true; break; }
+      throw err;
+    }
     warm = e.vectors;
     const sEff = e.values[0];
     times.eigs += performance.now() - t0;

@@ -9,3 +9,5 @@ export {
   sharpnessRecorder, eigsRecorder, preconditionedSharpnessRecorder, evalRecorder,
   type Recorder, type StepContext,
 } from './recorders.js';
+export { result, readResult, RESULT_MIME, type ResultPayload, type ResultInput } from './result.js';
+export { sweep, sweepTable, type SweepOptions, type SweepResult, type SweepEvent } from './sweep.js';

@@ -20,6 +20,8 @@ export interface StepContext {
   /** Optimizer state after the update. */ state: OptState;
   optimizer: GradientTransformation;
   /** Learning rate used at this step (NaN when the optimizer has no `lr`). */ lr: number;
+  /** The table row recorded at this step, when one was (callbacks only; e.g. live figures). */
+  row?: Record<string, number | null>;
 }
 
 /** A pluggable column source for train(). */

@@ -130,6 +130,7 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
     const updates = r.updates as Tensor1D;
     const wNext = tf.add(w, updates) as Tensor1D;
     const due = all.filter((rec) => step % (rec.every ?? 1) === 0);
+    let recorded: Record<string, number | null> | undefined;
     if (step % logEvery === 0 || due.length > 0) {
       const [gn, un] = tf.tidy(() => [tf.norm(grad), tf.norm(updates)]).map((t) => { const v = t.dataSync()[0]; t.dispose(); return v; });
       const row: Record<string, number | null> = { step, loss, gradNorm: step % gradEvery === 0 ? gn : null, updateNorm: un, lr: Number.isFinite(lr) ? lr : null };
@@ -140,10 +141,11 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
         else for (const [k, x] of Object.entries(v)) row[k] = x;
       }
       rows.push(row);
+      recorded = row;
     }
     let stop = false;
     if (callbacks.length) {
-      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr };
+      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr, row: recorded };
       for (const cb of callbacks) if ((await cb(ctx)) === 'stop') stop = true;
     }
     grad.dispose();

@@ -28,21 +28,21 @@ function nativeConvIsSafe(): boolean {
 }
 
 /**
- * Takes every `stride`-th row and column of x [n, h, w, c] starting at 0, via reshape + slice
- * (StridedSlice has no gradient in TF.js). h and w must be multiples of stride.
+ * Takes every `stride`-th row and column of x [n, h, w, c] starting at 0, via a 4-D reshape + slice
+ * (StridedSlice has no gradient in TF.js, and 6-D slices are ~40× slower on wasm). h, w must be multiples of stride.
  */
 function subsample(x: Tensor, stride: number): Tensor {
   if (stride === 1) return x;
   const [n, h, w, c] = x.shape;
-  const r = tf.reshape(x, [n, h / stride, stride, w / stride, stride, c]);
-  return tf.reshape(tf.slice(r, [0, 0, 0, 0, 0, 0], [n, h / stride, 1, w / stride, 1, c]), [n, h / stride, w / stride, c]);
+  const r = tf.reshape(x, [(n * h) / stride, stride, w / stride, stride * c]);
+  return tf.reshape(tf.slice(r, [0, 0, 0, 0], [(n * h) / stride, 1, w / stride, c]), [n, h / stride, w / stride, c]);
 }
 
 /**
  * 2-D convolution, x [n, h, w, cin] (NHWC), K [kh, kw, cin, cout], odd kernel, zero padding
  * (kh−1)/2 on every side (PyTorch `padding=1` for 3×3, also 'same' at stride 1), stride 1 or 2.
- * Uses the native kernel when its gradients are registered to all orders, otherwise an exact
- * shifted-slices form Σ_{dy,dx} shift(x) · K[dy, dx] (same FLOPs, only matMul/slice/pad in the graph).
+ * Uses the native kernel at stride 1 when its gradients are registered to all orders; otherwise (and
+ * for stride 2, faster on wasm) an exact shifted-slices form Σ_{dy,dx} shift(x) · K[dy, dx] (same FLOPs, only matMul/slice/pad in the graph).
  * `impl` forces one path ('native' | 'slices'; default 'auto').
  * @example conv2d(tf.ones([1, 32, 32, 3]), tf.ones([3, 3, 3, 16]), { stride: 2 }).shape // [1, 16, 16, 16]
  */
@@ -52,7 +52,8 @@ export function conv2d(x: Tensor, K: Tensor, { stride = 1, impl = 'auto' }: { st
   if (x.shape[3] !== cin) throw new Error(`conv2d: input has ${x.shape[3]} channels, kernel expects ${cin}`);
   const ph = (kh - 1) / 2;
   const pw = (kw - 1) / 2;
-  if (impl === 'native' || (impl === 'auto' && nativeConvIsSafe())) {
+  // Strided: the shifted-slices form (rank-4 ops only) is faster on wasm than the native filter gradient.
+  if (impl === 'native' || (impl === 'auto' && stride === 1 && nativeConvIsSafe())) {
     const pad = [[0, 0], [ph, ph], [pw, pw], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]];
     return tf.conv2d(x as tf.Tensor4D, K as tf.Tensor4D, stride, pad);
   }
@@ -65,11 +66,24 @@ export function conv2d(x: Tensor, K: Tensor, { stride = 1, impl = 'auto' }: { st
   return dense(patches, tf.reshape(K, [kh * kw * cin, cout]));
 }
 
-/** Splits x [n, h, w, c] into 2×2 windows: [n, h/2, 2, w/2, 2, c]. */
-function windows2(x: Tensor): Tensor {
+/**
+ * Views x [n, h, w, c] as [n·h/k, k, w/k, k·c]: entry (a, i, b, j·c + q) is x at row k·a' + i, column
+ * k·b + j, channel q. 4-D on purpose: TF.js-wasm slices and reductions of rank > 4 take a slow path.
+ */
+function windows(x: Tensor, k: number, who: string): Tensor {
   const [n, h, w, c] = x.shape;
-  if (h % 2 !== 0 || w % 2 !== 0) throw new Error(`pool: spatial size ${h}×${w} must be even`);
-  return tf.reshape(x, [n, h / 2, 2, w / 2, 2, c]);
+  if (h % k !== 0 || w % k !== 0) throw new Error(`${who}: spatial size ${h}×${w} must be a multiple of ${k}`);
+  return tf.reshape(x, [(n * h) / k, k, w / k, k * c]);
+}
+
+/**
+ * Average pooling over k×k windows with stride k (mean over each window).
+ * @example avgPoolK(tf.ones([1, 8, 8, 2]), 4).shape // [1, 2, 2, 2]
+ */
+export function avgPoolK(x: Tensor, k: number): Tensor {
+  const [n, h, w, c] = x.shape;
+  const rows = tf.mean(windows(x, k, 'avgPool'), 1); // [n·h/k, w/k, k·c]
+  return tf.reshape(tf.mean(tf.reshape(rows, [(n * h) / k, w / k, k, c]), 2), [n, h / k, w / k, c]);
 }
 
 /**
@@ -77,7 +91,7 @@ function windows2(x: Tensor): Tensor {
  * @example avgPool2(tf.ones([1, 4, 4, 2])) // [1, 2, 2, 2] of ones
  */
 export function avgPool2(x: Tensor): Tensor {
-  return tf.mean(windows2(x), [2, 4]);
+  return avgPoolK(x, 2);
 }
 
 /**
@@ -85,21 +99,11 @@ export function avgPool2(x: Tensor): Tensor {
  * @example maxPool2(tf.ones([1, 8, 8, 2])).shape // [1, 4, 4, 2]
  */
 export function maxPool2(x: Tensor): Tensor {
-  const r = windows2(x);
-  const [n, h2, , w2, , c] = r.shape;
-  const pick = (i: number, j: number) => tf.reshape(tf.slice(r, [0, 0, i, 0, j, 0], [n, h2, 1, w2, 1, c]), [n, h2, w2, c]);
+  const [n, h, w, c] = x.shape;
+  const r = windows(x, 2, 'maxPool');
+  const pick = (i: number, j: number) => tf.reshape(tf.slice(r, [0, i, 0, j * c], [(n * h) / 2, 1, w / 2, c]), [n, h / 2, w / 2, c]);
   const max = (a: Tensor, b: Tensor) => tf.add(b, tf.relu(tf.sub(a, b)));
   return max(max(pick(0, 0), pick(0, 1)), max(pick(1, 0), pick(1, 1)));
-}
-
-/**
- * Average pooling over k×k windows (stride k), as a reshape + mean.
- * @example avgPoolK(tf.ones([1, 8, 8, 2]), 4).shape // [1, 2, 2, 2]
- */
-export function avgPoolK(x: Tensor, k: number): Tensor {
-  const [n, h, w, c] = x.shape;
-  if (h % k !== 0 || w % k !== 0) throw new Error(`avgPool: spatial size ${h}×${w} must be a multiple of ${k}`);
-  return tf.mean(tf.reshape(x, [n, h / k, k, w / k, k, c]), [2, 4]);
 }
 
 /**

@@ -92,8 +92,8 @@ export function vit({ input = [32, 32, 3], output = 4, patch = 4, dim = 64, dept
   const lnp = (p: Record<string, Tensor>, x: Tensor, name: string) => layerNorm(x, p[`${name}/gamma`], p[`${name}/beta`]);
   return defineModel(`vit[p${patch},d${dim},L${depth},h${heads}]`, b.build(), [h, w, c], (p, x) => {
     const n = x.shape[0];
-    // [n, h, w, c] → [n, gh, p, gw, p, c] → [n, gh, gw, p, p, c] → [n, T, p·p·c]
-    const patches = tf.reshape(tf.transpose(tf.reshape(x, [n, gh, patch, gw, patch, c]), [0, 1, 3, 2, 4, 5]), [n, T, pd]);
+    // [n, h, w, c] → [n·gh, p, gw, p·c] → [n·gh, gw, p, p·c] → [n, T, p·p·c] (rank ≤ 4: fast on wasm)
+    const patches = tf.reshape(tf.transpose(tf.reshape(x, [n * gh, patch, gw, patch * c]), [0, 2, 1, 3]), [n, T, pd]);
     let z = lnp(p, dense(lnp(p, patches, 'patch/ln0'), p['patch/kernel'], p['patch/bias']), 'patch/ln1');
     z = tf.add(z, tf.tensor2d(pos, [T, dim]));
     for (let l = 0; l < depth; l++) {

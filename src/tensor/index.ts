@@ -8,7 +8,7 @@ export { problem, type ProblemOptions } from './problem.js';
 export { checkDerivatives, type CheckOptions, type CheckTolerances, type DerivativeCheckReport } from './check.js';
 export * as reference from './reference.js';
 export { mixedDerivative } from './stencil.js';
-export { gradOf, hvpOf, curvatureGradOf, valueAndGradOf } from './autodiff.js';
+export { gradOf, hvpOf, hvpBatchOf, curvatureGradOf, valueAndGradOf } from './autodiff.js';
 export { originalGradient, safeGradientKernels, withOriginalGradients } from './gradients/index.js';
 export { tensorBundle } from './display.js';
 export type { Problem, ParamSpec, ParamEntry, Tensor, Scalar, Tensor1D, Tensor2D } from './types.js';

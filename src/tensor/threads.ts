@@ -23,6 +23,7 @@ const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
 const { receiveMessageOnPort } = require('worker_threads');
 const ctl = new Int32Array(workerData.ctl);
+const nap = new Int32Array(new SharedArrayBuffer(4));
 Atomics.store(ctl, 0, 10);
 const tf = require(workerData.core);
 require(workerData.wasm);
@@ -34,7 +35,9 @@ tf.setBackend('wasm').then(() => {
   for (;;) {
     Atomics.wait(ctl, 0, 0);
     Atomics.store(ctl, 0, 0);
-    const msg = receiveMessageOnPort(workerData.port);
+    let msg = receiveMessageOnPort(workerData.port);
+    // the job message may trail the wake-up by a moment: poll briefly for it
+    for (let i = 0; !msg && i < 100000; i++) { Atomics.wait(nap, 0, 0, 0.05); msg = receiveMessageOnPort(workerData.port); }
     if (!msg || msg.message.stop) break;
     const { A, B, C, rows, k, n } = msg.message;
     tf.tidy(() => {

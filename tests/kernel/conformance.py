@@ -148,8 +148,11 @@ class FlowlabKernelTests(jkt.KernelTests):
                 break
         self.assertEqual(results, ["'hi flow'"])
         # without allow_stdin, input() fails with an error instead of hanging
-        reply, out = self.execute_helper('await input("x")')
+        msg_id = self.kc.execute('await input("x")', allow_stdin=False)
+        reply = self.get_non_kernel_info_reply(timeout=jkt.TIMEOUT)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
         self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn("allow_stdin", reply["content"]["evalue"])
 
     def test_flowlab_history_output_and_range(self):
         self.flush_channels()

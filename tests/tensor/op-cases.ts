@@ -140,6 +140,36 @@ export const OP_CASES: OpCase[] = [
     ref: (x, f) => windowed(x, [2, 5, 5, 1], 2, 2, 2, 0, 0, 2, 2, () => 0, 4, f),
   },
   {
+    name: 'depthwiseConv2d (same, multiplier 2)', sizes: [18, 24],
+    tf: (x, f) => tf.depthwiseConv2d(tf.reshape(x, [1, 3, 3, 2]) as tf.Tensor4D, tf.reshape(f, [3, 2, 2, 2]) as tf.Tensor4D, 1, 'same'),
+    ref: (x, f) => {
+      // output channel c·2 + m = Σ_pq x[i+p−1, j+q−0 (same pads: top 1, left 0), c] f[p, q, c, m]
+      const out: number[] = [];
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let c = 0; c < 2; c++) for (let m = 0; m < 2; m++) {
+        let s = 0;
+        for (let p = 0; p < 3; p++) for (let q = 0; q < 2; q++) {
+          const y = i + p - 1, z = j + q;
+          if (y >= 0 && y < 3 && z < 3) s += x[(y * 3 + z) * 2 + c] * f[((p * 2 + q) * 2 + c) * 2 + m];
+        }
+        out.push(s);
+      }
+      return out;
+    },
+  },
+  {
+    name: 'depthwiseConv2d (valid, stride 2)', sizes: [50, 8],
+    tf: (x, f) => tf.depthwiseConv2d(tf.reshape(x, [1, 5, 5, 2]) as tf.Tensor4D, tf.reshape(f, [2, 2, 2, 1]) as tf.Tensor4D, 2, 'valid'),
+    ref: (x, f) => {
+      const out: number[] = [];
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let c = 0; c < 2; c++) {
+        let s = 0;
+        for (let p = 0; p < 2; p++) for (let q = 0; q < 2; q++) s += x[((2 * i + p) * 5 + 2 * j + q) * 2 + c] * f[(p * 2 + q) * 2 + c];
+        out.push(s);
+      }
+      return out;
+    },
+  },
+  {
     name: 'avgPool (2×2, stride 2)', sizes: [32],
     tf: (x) => tf.avgPool(tf.reshape(x, [1, 4, 4, 2]) as tf.Tensor4D, 2, 2, 'valid'),
     ref: (x) => windowed(x, [1, 4, 4, 2], 2, 2, 2, 0, 0, 2, 2, mean),

@@ -6,9 +6,12 @@ import { registerCommand, type Command } from '../registry.js';
 import { helpCommand } from './help.js';
 import { installCommand } from './install.js';
 import { kernelCommand } from './kernel.js';
+import { reproduceCommand } from './reproduce.js';
+import { runCommand } from './run.js';
+import { sweepCommand } from './sweep.js';
 import { uninstallCommand } from './uninstall.js';
 
 /** Every built-in command, in registration order. */
-export const builtinCommands: Command[] = [kernelCommand, installCommand, uninstallCommand, helpCommand];
+export const builtinCommands: Command[] = [kernelCommand, installCommand, uninstallCommand, helpCommand, runCommand, reproduceCommand, sweepCommand];
 
 for (const command of builtinCommands) registerCommand(command);

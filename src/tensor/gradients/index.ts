@@ -8,6 +8,7 @@ import { registerReductionGradients } from './reduction.js';
 import { registerConvGradients } from './conv.js';
 import { registerGatherGradients } from './gather.js';
 import { registerPadGradients } from './pad.js';
+import { registerDepthwiseGradient } from './depthwise.js';
 
 export { originalGradient, safeGradientKernels, withOriginalGradients, defineSafeGradient } from './registry.js';
 
@@ -24,4 +25,5 @@ export function registerSafeGradients(): void {
   registerConvGradients();
   registerGatherGradients();
   registerPadGradients();
+  registerDepthwiseGradient();
 }

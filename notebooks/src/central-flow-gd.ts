@@ -1,0 +1,111 @@
+// %% md
+// # Central flow for gradient descent
+//
+// **Paper.** Cohen, Damian, Talwalkar, Kolter & Lee, *Understanding Optimization in Deep Learning
+// with Central Flows*, ICLR 2025 ([arXiv:2410.24206](https://arxiv.org/abs/2410.24206)).
+//
+// **Claim.** Gradient descent with step size η on a neural network reaches the *edge of stability*:
+// its sharpness S(w) = λ_max(∇²L) rises to 2/η and GD then oscillates along the top Hessian
+// eigenvectors. The oscillation is not noise to be ignored: its *time-average* follows an ODE, the
+// **central flow**
+//
+// $$\frac{dw}{dt} = -\eta\Big[\nabla L(w) + \tfrac12 \nabla_w\langle \nabla^2 L(w), \Sigma(t)\rangle\Big],\qquad
+// \Sigma = U X U^\top,\ \ 0 \preceq X \perp U^\top(2/\eta - H)U \succeq 0,$$
+//
+// whose covariance Σ is exactly what keeps the sharpness at 2/η. Three predictions are checked on
+// the numbers computed below (last cell):
+//
+// 1. along the central flow the sharpness is **pinned at 2/η** once it gets there;
+// 2. GD stays **close to the central flow**, ‖w_GD − w_CF‖ small, while it **drifts away from
+//    gradient flow** (‖w_GD − w_GF‖ grows);
+// 3. the flow's **predicted time-averaged loss** L(w_CF) + tr(X)/η tracks GD's Gaussian-smoothed loss.
+//
+// **Setup.** *quick* (CPU, a few minutes): 500 MNIST digits of 4 classes, downsampled to 14×14,
+// a 196 → 32 → 32 → 4 tanh MLP, MSE on one-hot targets, full-batch GD with η = 0.25 for 200 steps.
+// *paper* (GPU): the paper's CIFAR-10 subset (4 classes, n = 1000; MNIST 28×28 if the CIFAR-10
+// files are not in `datasets/`), the 3072 → 256 → 256 → 4 GELU MLP, η = 0.02, 1000 steps.
+//
+// **The figure** has the paper's four panels: (1) GD's loss, the central flow's loss and its
+// predicted time-averaged loss; (2) top eigenvalue of GD (oscillating around 2/η) and of the flow
+// (locked at 2/η); (3) the predicted variance X against GD's smoothed squared displacement along
+// the flow's top eigenvector; (4) distances of GD to the central flow and to gradient flow.
+
+// %% parameters
+// Parameters (papermill convention: this cell is tagged `parameters`; `flowlab run -p scale=paper`
+// or FLOWLAB_SCALE=paper select the paper's sizes).
+let scale: string = process.env.FLOWLAB_SCALE ?? 'quick';
+
+// %% code
+import * as fl from 'flowlab';
+const tf = fl.tf;
+const quick = scale !== 'paper';
+console.log(`scale: ${scale}; backend: ${JSON.stringify(fl.backend.info())}`);
+
+function quickData() {
+  const d = fl.data.mnist({ n: 500, classes: 4 });
+  const x = tf.avgPool(d.x as any, 2, 2, 'valid');   // 28×28 → 14×14
+  return { data: { x, y: d.y, name: 'mnist 4 classes n=500 14×14' }, input: 196 };
+}
+function paperData() {
+  try {
+    return { data: fl.data.cifar10({ n: 1000, classes: 4 }), input: 3072 };
+  } catch (e) {
+    console.log(`CIFAR-10 not found (${(e as Error).message.split('\n')[0]}); using MNIST 28×28, 4 classes, n = 1000.`);
+    return { data: fl.data.mnist({ n: 1000, classes: 4 }), input: 784 };
+  }
+}
+const { data, input } = quick ? quickData() : paperData();
+const cfg = quick
+  ? { hidden: [32, 32], activation: 'tanh' as const, lr: 0.25, steps: 200 }
+  : { hidden: [256, 256], activation: 'gelu' as const, lr: 0.02, steps: 1000 };
+const model = fl.models.mlp({ input, hidden: cfg.hidden, output: 4, activation: cfg.activation });
+const P = fl.problem.fromModel(model, data, 'mse');
+const w0 = tf.tensor1d(model.init(0));
+const lr = cfg.lr, steps = cfg.steps;
+console.log(`${model.name}: ${P.dim} parameters; η = ${lr}, 2/η = ${2 / lr}; initial sharpness ${fl.landscape.sharpness(P, w0).toFixed(3)}`);
+
+// %% code
+// Gradient descent, recording w_t and the top Hessian eigenvalue at every step.
+const rec = fl.flows.flowRecorders({ eigs: 1 });
+const gd = await fl.train(P, fl.optim.sgd({ lr }), { w0, steps, recorders: rec.recorders });
+const tEoS = fl.flows.edgeOfStability(gd.table, { column: 'eig_1', tol: 0.01 });
+console.log(`GD reaches the edge of stability (ηS ≥ 1.98) at step ${tEoS}`);
+fl.plot.sharpness(gd.table, { lr, y: 'eigRaw_1', title: 'GD: loss and sharpness' })
+
+// %% code
+// The central flow and gradient flow from the same initialisation, recorded at every step.
+const cf = await fl.flows.centralFlow(P, w0, { lr, steps, record: { w: true, directions: true } });
+const gf = await fl.flows.gradientFlow(P, w0, { lr, steps, record: { w: true } });
+const cmp = fl.flows.compareFlows({ optimizerRun: { table: gd.table, snapshots: rec.snapshots }, centralFlow: cf, gradientFlow: gf, lr, sigma: 5 });
+fl.plot.centralFlowPanels(cmp, { threshold: 2, title: `Central flow vs GD (η = ${lr}); eigenvalues in units of 2/η = 2` })
+
+// %% code
+// Check the three claims against the paper's predictions (2/η, the flow), on the numbers above.
+const rows = cmp.objects() as Array<Record<string, number>>;
+const T = rows[rows.length - 1].step;
+const cfEoS = fl.flows.edgeOfStability(cf.table, { column: 'eig_1', tol: 0.01 });
+const claims: Array<[boolean, string]> = [];
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+if (cfEoS === null || tEoS === null) {
+  claims.push([false, `edge of stability reached by GD (step ${tEoS}) and by the central flow (step ${cfEoS}) within ${steps} steps`]);
+} else {
+  // 1. flow sharpness pinned at 2/η (effective eigenvalue ηλ at 2) after it arrives.
+  const after = rows.filter((r) => r.step >= cfEoS + 5);
+  const dev = Math.max(...after.map((r) => Math.abs(r.eigCF_1 - 2) / 2));
+  claims.push([after.length >= 20 && dev <= 0.02, `central-flow sharpness pinned at 2/η = ${(2 / lr).toFixed(3)}: max relative deviation ${(100 * dev).toFixed(2)} % ≤ 2 % over steps ${cfEoS + 5}–${T}`]);
+  // 1b. GD itself hovers around 2/η (time-averaged).
+  const gdEig = mean(after.map((r) => r.eig_1));
+  claims.push([Math.abs(gdEig - 2) / 2 <= 0.1, `GD's sharpness hovers at 2/η: its mean over the same steps is ${(gdEig / lr).toFixed(3)} = ${(gdEig / 2).toFixed(3)} × 2/η (band ±10 %)`]);
+  // 2. GD stays near the central flow and drifts from gradient flow.
+  const last = rows[rows.length - 1];
+  const atEoS = rows.find((r) => r.step >= tEoS)!;
+  claims.push([last.distOptCF < 0.35 * last.distOptGF && last.distOptGF > 2 * atEoS.distOptGF,
+    `‖w_GD − w_CF‖ = ${last.distOptCF.toFixed(4)} < 0.35 ‖w_GD − w_GF‖ = ${(0.35 * last.distOptGF).toFixed(4)} at step ${T}, and ‖w_GD − w_GF‖ grew ${(last.distOptGF / atEoS.distOptGF).toFixed(1)}× (> 2×) since step ${atEoS.step}`]);
+  // 3. predicted loss tracks GD's smoothed loss (away from the smoothing window's edges: 3σ = 15 steps).
+  const mid = rows.filter((r) => r.step >= cfEoS + 15 && r.step <= T - 15);
+  const relP = mean(mid.map((r) => Math.abs(r.lossPredicted - r.lossOptSmoothed) / r.lossOptSmoothed));
+  const relCF = mean(mid.map((r) => Math.abs(r.lossCF - r.lossOptSmoothed) / r.lossOptSmoothed));
+  claims.push([mid.length >= 10 && relP <= 0.1 && relP < relCF,
+    `predicted loss L(w_CF) + tr(X)/η tracks GD's smoothed loss: mean relative error ${(100 * relP).toFixed(2)} % ≤ 10 % (L(w_CF) alone: ${(100 * relCF).toFixed(2)} %) over ${mid.length} steps`]);
+}
+for (const [ok, text] of claims) console.log(`${ok ? 'PASS' : 'FAIL'}: ${text}`);

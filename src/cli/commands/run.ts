@@ -1,0 +1,41 @@
+/** `flowlab run NOTEBOOK`: executes a notebook headlessly (in process) and writes it and its figures. */
+import { parseOptions, UsageError } from '../args.js';
+import type { Command } from '../registry.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'execute a notebook headlessly; write the executed .ipynb and its figures (.html)',
+  usage: [
+    'flowlab run NOTEBOOK [-p key=value ...] [--out DIR] [--timeout SECONDS]',
+    '',
+    '  -p, --parameter key=value  value injected after the cell tagged `parameters` (JSON if it',
+    '                             parses, else a string), e.g. -p scale=paper -p steps=200',
+    '  --out DIR                  where to write NOTEBOOK.ipynb (executed) and NOTEBOOK-figN.html',
+    '                             (default: out/ in the current folder)',
+    '  --timeout SECONDS          interrupt a cell that runs longer (default: no limit)',
+    '',
+    'Runs in process with the flowlab engine (no Jupyter needed). Exit code 1 when a cell fails',
+    'or a claim line `FAIL: ...` was printed. Running through a remote Jupyter server',
+    '(--server URL --token T) is not implemented yet.',
+  ].join('\n'),
+  async run(args) {
+    const { values, positionals } = parseOptions(args, {
+      parameter: { type: 'string', short: 'p', multiple: true },
+      out: { type: 'string' },
+      timeout: { type: 'string' },
+      server: { type: 'string' },
+      token: { type: 'string' },
+    }, { positionals: true });
+    if (positionals.length !== 1) throw new UsageError(`expected exactly one NOTEBOOK (an .ipynb path), got ${positionals.length}.`);
+    if (values.server || values.token) throw new UsageError('--server/--token (running through a Jupyter server) is not implemented yet; drop them to run in process.');
+    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got '${values.timeout}'.`);
+    const { parseParameters, executeNotebook } = await import('../notebook-run.js');
+    const parameters = parseParameters(values.parameter);
+    const r = await executeNotebook(positionals[0]!, { outDir: values.out ?? 'out', parameters, timeoutPerCell: timeout });
+    for (const c of r.claims) console.log(`${c.status}: ${c.text}`);
+    for (const e of r.errors) console.error(`error in ${e}`);
+    console.log(`wrote ${r.executedPath}${r.figurePaths.length ? ` and ${r.figurePaths.length} figure(s)` : ''} in ${r.seconds.toFixed(1)} s`);
+    return r.errors.length || r.claims.some((c) => c.status === 'FAIL') ? 1 : 0;
+  },
+};

@@ -1,0 +1,52 @@
+/**
+ * The reproduction notebooks `flowlab reproduce` knows: name → notebook file under notebooks/,
+ * with the paper it reproduces. Registering a taken name throws (no silent overwrite).
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** One reproduction. */
+export interface Reproduction { name: string; file: string; paper: string }
+
+const registry = new Map<string, Reproduction>();
+
+/**
+ * Adds a reproduction.
+ * @example registerReproduction({ name: 'quickstart', file: 'quickstart.ipynb', paper: '-' })
+ */
+export function registerReproduction(r: Reproduction): void {
+  if (registry.has(r.name)) throw new Error(`registerReproduction: '${r.name}' is already registered (${registry.get(r.name)!.file}); pick another name.`);
+  registry.set(r.name, r);
+}
+
+/** All reproductions, in registration order. */
+export function listReproductions(): Reproduction[] {
+  return [...registry.values()];
+}
+
+/** The reproduction called `name`, or an Error listing the known names. */
+export function getReproduction(name: string): Reproduction {
+  const r = registry.get(name);
+  if (!r) throw new Error(`reproduce: unknown notebook '${name}'; choose one of: ${[...registry.keys()].join(', ')} (or 'all').`);
+  return r;
+}
+
+/** The notebooks/ folder of this flowlab installation (found by walking up to package.json). */
+export function notebooksDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('reproduce: cannot find the flowlab package root (no package.json above src/cli).');
+    dir = up;
+  }
+  return join(dir, 'notebooks');
+}
+
+for (const r of [
+  { name: 'quickstart', file: 'quickstart.ipynb', paper: 'closed forms on a quadratic bowl' },
+  { name: 'central-flow-gd', file: 'central-flow-gd.ipynb', paper: 'Cohen, Damian, Talwalkar, Kolter & Lee 2025, arXiv:2410.24206' },
+  { name: 'edge-of-stability', file: 'edge-of-stability.ipynb', paper: 'Cohen, Kaur, Li, Kolter & Talwalkar 2021, arXiv:2103.00065' },
+  { name: 'optimizer-zoo', file: 'optimizer-zoo.ipynb', paper: 'Rosenbrock and Rastrigin races; Lion box (Chen et al. 2023, arXiv:2310.05898)' },
+  { name: 'hessian-spectrum', file: 'hessian-spectrum.ipynb', paper: 'Yao, Gholami, Keutzer & Mahoney 2020 (PyHessian), arXiv:1912.07145' },
+]) registerReproduction(r);

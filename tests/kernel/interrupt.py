@@ -1,0 +1,137 @@
+"""Interrupt and survival, through jupyter_client's KernelManager (a real client):
+
+- a synchronous `while (true) {}` and an awaited async loop stop within 1 s, both through
+  interrupt_request on the control channel and through the signal (KernelManager.interrupt_kernel
+  with interrupt_mode "signal" = killpg SIGINT), and variables defined before survive;
+- a synchronous loop running after an `await` (outside vm's breakOnSigint scope) stops on the signal;
+- the heartbeat answers while a synchronous cell blocks the main thread;
+- thrown errors, unhandled rejections, errors thrown from timers, syntax and type errors leave
+  the kernel alive and the next cell runs with its state.
+"""
+import sys
+import threading
+import time
+import unittest
+
+import zmq
+from jupyter_client.manager import start_new_kernel
+
+TIMEOUT = 30
+
+
+class InterruptTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name="flowlab", startup_timeout=60)
+        assert cls.km.kernel_spec.interrupt_mode == "signal"
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def run_cell(self, code, timeout=TIMEOUT):
+        """Executes code; returns (reply content, iopub messages of the cell)."""
+        msg_id = self.kc.execute(code)
+        return self.wait(msg_id, timeout)
+
+    def wait(self, msg_id, timeout=TIMEOUT):
+        while True:
+            reply = self.kc.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        out = []
+        while True:
+            m = self.kc.get_iopub_msg(timeout=timeout)
+            if m["parent_header"].get("msg_id") != msg_id:
+                continue
+            if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                break
+            out.append(m)
+        return reply["content"], out
+
+    def value(self, code):
+        reply, out = self.run_cell(code)
+        self.assertEqual(reply["status"], "ok", reply)
+        res = [m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"]
+        return res[0] if res else None
+
+    def interrupt_via_control(self):
+        msg = self.kc.session.msg("interrupt_request", {})
+        self.kc.control_channel.send(msg)
+        reply = self.kc.get_control_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["msg_type"], "interrupt_reply")
+        self.assertEqual(reply["content"]["status"], "ok")
+
+    def check_interrupt(self, code, how):
+        self.value("let kept = 7; const keptObj = { a: [1, 2] }")
+        msg_id = self.kc.execute(code)
+        time.sleep(0.8)  # let the cell get going
+        t0 = time.monotonic()
+        if how == "signal":
+            self.km.interrupt_kernel()
+        else:
+            self.interrupt_via_control()
+        reply, out = self.wait(msg_id, timeout=10)
+        elapsed = time.monotonic() - t0
+        self.assertEqual(reply["status"], "error", reply)
+        self.assertLess(elapsed, 1.0, f"interrupt took {elapsed:.2f} s")
+        self.assertEqual(self.value("kept * 6"), "42")
+        self.assertEqual(self.value("keptObj.a.length"), "2")
+
+    def test_sync_loop_control(self):
+        self.check_interrupt("while (true) {}", "control")
+
+    def test_sync_loop_signal(self):
+        self.check_interrupt("while (true) {}", "signal")
+
+    def test_async_loop_control(self):
+        self.check_interrupt("for (let i = 0; ; i++) { await new Promise((r) => setTimeout(r, 5)); }", "control")
+
+    def test_async_loop_signal(self):
+        self.check_interrupt("for (let i = 0; ; i++) { await new Promise((r) => setTimeout(r, 5)); }", "signal")
+
+    def test_sync_loop_after_await_signal(self):
+        self.check_interrupt("await new Promise((r) => setTimeout(r, 10));\nlet spins = 0;\nwhile (true) { spins++; }", "signal")
+
+    def test_heartbeat_while_blocked(self):
+        ctx = zmq.Context.instance()
+        hb = ctx.socket(zmq.REQ)
+        hb.linger = 0
+        info = self.km.get_connection_info()
+        hb.connect(f"tcp://{info['ip']}:{info['hb_port']}")
+        msg_id = self.kc.execute("const t0 = Date.now(); while (Date.now() - t0 < 2500) {}")
+        time.sleep(0.8)
+        rtts = []
+        for _ in range(3):
+            t = time.monotonic()
+            hb.send(b"ping")
+            self.assertTrue(hb.poll(1000), "heartbeat did not answer within 1 s while a cell blocked")
+            self.assertEqual(hb.recv(), b"ping")
+            rtts.append(time.monotonic() - t)
+            time.sleep(0.2)
+        hb.close()
+        reply, _ = self.wait(msg_id)
+        self.assertEqual(reply["status"], "ok")
+        self.assertLess(max(rtts), 0.5)
+
+    def test_errors_do_not_kill(self):
+        self.value("let survivor = 'alive'")
+        reply, out = self.run_cell('throw new RangeError("thrown")')
+        self.assertEqual((reply["status"], reply["ename"]), ("error", "RangeError"))
+        reply, out = self.run_cell('Promise.reject(new Error("unhandled")); 1')
+        self.assertEqual(reply["status"], "ok")
+        reply, out = self.run_cell('setTimeout(() => { throw new Error("from a timer"); }, 5); await new Promise((r) => setTimeout(r, 50)); 2')
+        self.assertEqual(reply["status"], "ok")
+        reply, out = self.run_cell("let = ;")
+        self.assertEqual((reply["status"], reply["ename"]), ("error", "SyntaxError"))
+        self.run_cell('const typed: number = "not a number"')
+        reply, out = self.run_cell("function deep(n: number): number { return deep(n + 1); } deep(0)")
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(self.value("survivor"), "'alive'")
+        self.assertTrue(self.km.is_alive())
+
+
+if __name__ == "__main__":
+    result = unittest.main(exit=False, verbosity=2).result
+    sys.exit(0 if result.wasSuccessful() and not result.skipped else 1)

@@ -1,0 +1,106 @@
+/**
+ * The reproduction notebooks, executed at quick scale: in process through `flowlab reproduce all`
+ * (the same path as `flowlab run`), and with nbclient on the real `flowlab` kernel. A notebook
+ * fails the suite on any cell error, any `FAIL:` claim, or no claim at all; each claim compares
+ * the numbers the notebook just computed with the paper's prediction (2/η, the central flow,
+ * closed forms), never with stored outputs.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { jupyterEnv, repoRoot, runProcess } from '../kernel/helpers.js';
+import { reproduceCommand } from '../../src/cli/commands/reproduce.js';
+import { runCommand } from '../../src/cli/commands/run.js';
+import { listReproductions } from '../../src/cli/reproductions.js';
+
+const root = repoRoot();
+const nbDir = join(root, 'notebooks');
+/** Notebooks the nbclient test executes (all of them would double the suite's time; see report). */
+const NBCLIENT = ['quickstart.ipynb', 'central-flow-gd.ipynb'];
+
+function silenced<T>(fn: () => Promise<T>): Promise<{ value: T; out: string }> {
+  const log = console.log;
+  let out = '';
+  console.log = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
+  return fn().then((value) => ({ value, out }), (e) => { throw e; }).finally(() => { console.log = log; });
+}
+
+test('every notebook is generated from its source in notebooks/src (build.mjs --check)', () => {
+  const r = spawnSync(process.execPath, [join(nbDir, 'src', 'build.mjs'), '--check'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  for (const f of readdirSync(join(nbDir, 'src')).filter((f) => f.endsWith('.ts'))) {
+    const nb = JSON.parse(readFileSync(join(nbDir, f.replace(/\.ts$/, '.ipynb')), 'utf8'));
+    const tagged = nb.cells.filter((c: { metadata: { tags?: string[] } }) => c.metadata.tags?.includes('parameters'));
+    assert.equal(tagged.length, 1, `${f}: exactly one cell tagged parameters`);
+    assert.match(tagged[0].source, /let scale\b.*FLOWLAB_SCALE/s, `${f}: the parameters cell reads FLOWLAB_SCALE`);
+    assert.equal(nb.cells[0].cell_type, 'markdown', `${f}: opens with the paper's claim in markdown`);
+  }
+});
+
+test('flowlab reproduce all --scale quick: every claim PASSes, the report lists each claim and figure', { timeout: 540_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'flowlab-reproduce-'));
+  try {
+    const { value: code, out: log } = await silenced(() => reproduceCommand.run(['all', '--scale', 'quick', '--out', out]) as Promise<number>);
+    process.stdout.write(log);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const names = listReproductions().filter((r) => existsSync(join(nbDir, r.file))).map((r) => r.name);
+    assert.ok(names.includes('central-flow-gd') && names.includes('quickstart'));
+    for (const name of names) {
+      const nb = JSON.parse(readFileSync(join(out, name, `${name}.ipynb`), 'utf8'));
+      const errors = nb.cells.flatMap((c: { outputs?: Array<{ output_type: string; evalue?: string }> }) => (c.outputs ?? []).filter((o) => o.output_type === 'error').map((o) => o.evalue));
+      assert.deepEqual(errors, [], `${name}: cell errors`);
+      const claims = log.split('\n').filter((l) => /^(PASS|FAIL):/.test(l));
+      assert.ok(claims.length > 0, 'claims printed');
+      assert.ok(readdirSync(join(out, name)).some((f) => /-fig1\.html$/.test(f)), `${name}: figure 1 written as .html`);
+      assert.match(html, new RegExp(`<section id="${name}">`), `${name}: section in the report`);
+    }
+    const fails = log.split('\n').filter((l) => l.startsWith('FAIL:'));
+    assert.deepEqual(fails, [], 'no claim may FAIL');
+    for (const line of log.split('\n').filter((l) => l.startsWith('PASS:'))) {
+      const text = line.slice(5).trim().replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+      assert.ok(html.includes(`<span class="pass">PASS</span>: ${text}`), `report lacks claim: ${text}`);
+    }
+    assert.match(html, /backend: <b>\w+/);
+    assert.equal(code, 0);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('flowlab run: exit code 1 on a FAIL claim and on a cell error; -p values reach the notebook', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowlab-run-'));
+  try {
+    const cell = (source: string, tags: string[] = []) => ({ cell_type: 'code', metadata: { tags }, source, outputs: [], execution_count: null });
+    const write = (name: string, cells: unknown[]) => { const p = join(dir, name); writeFileSync(p, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells })); return p; };
+    const claim = write('claim.ipynb', [cell('let k = 1;', ['parameters']), cell('console.log(k === 3 ? "PASS: k is 3" : "FAIL: k is " + k);')]);
+    const r1 = await silenced(() => runCommand.run([claim, '--out', join(dir, 'a')]) as Promise<number>);
+    assert.equal(r1.value, 1, 'a FAIL claim exits 1');
+    assert.match(r1.out, /FAIL: k is 1/);
+    const r2 = await silenced(() => runCommand.run([claim, '-p', 'k=3', '--out', join(dir, 'b')]) as Promise<number>);
+    assert.equal(r2.value, 0, r2.out);
+    assert.match(r2.out, /PASS: k is 3/);
+    assert.ok(existsSync(join(dir, 'b', 'claim.ipynb')));
+    const broken = write('broken.ipynb', [cell('throw new Error("boom");'), cell('console.log("PASS: never")')]);
+    const r3 = await silenced(() => runCommand.run([broken, '--out', join(dir, 'c')]) as Promise<number>);
+    assert.equal(r3.value, 1, 'a cell error exits 1');
+    assert.doesNotMatch(r3.out, /PASS: never/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test(`nbclient on the flowlab kernel: ${NBCLIENT.join(', ')} run without error and every claim PASSes`, { timeout: 480_000 }, async () => {
+  const j = jupyterEnv();
+  try {
+    const r = await runProcess('/usr/bin/python3', [join(root, 'tests', 'notebooks', 'nbclient_run.py'), ...NBCLIENT.map((f) => join(nbDir, f))], { env: { ...j.env, FLOWLAB_SCALE: 'quick' }, timeoutMs: 460_000 });
+    process.stdout.write(`--- nbclient (exit ${r.code}) ---\n${r.stdout}\n${r.stderr.slice(-3000)}\n`);
+    assert.equal(r.code, 0, 'nbclient run failed (output above)');
+    for (const f of NBCLIENT) assert.match(r.stdout, new RegExp(`${f}: PASS:`));
+    assert.doesNotMatch(r.stdout, /FAIL:/);
+  } finally {
+    j.dispose();
+  }
+});
