@@ -53,17 +53,6 @@ export class FlowEigTracker {
   }
 }
 
-/** Flips rows of U so that each has a non-negative inner product with the matching row of ref. */
-export function alignSigns(U: Tensor2D, ref: Tensor2D): Tensor2D {
-  return tf.tidy(() => {
-    const r = ref.shape[0];
-    const head = U.slice([0, 0], [r, -1]);
-    const s = tf.sign(tf.add(tf.sum(tf.mul(head, ref), 1, true), 1e-30));
-    const fixed = tf.mul(head, s);
-    return (U.shape[0] > r ? tf.concat([fixed, U.slice([r, 0], [-1, -1])], 0) : fixed) as Tensor2D;
-  });
-}
-
 /**
  * Cheap refresh between eigen solves: λᵢ = yᵢᵀ M yᵢ for cached unit vectors yᵢ (k HVPs), sorted
  * descending with the vectors, as the official code does on the substeps between solves.
