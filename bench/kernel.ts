@@ -44,9 +44,10 @@ function classCell(lang: Lang, i: number): string {
     for (let m = 0; lines.length < 50; m++) lines.push(`    def m${m}(self, k):`, `        return Vec${i}(self.x * k + ${m}, self.y - k)`);
     return lines.slice(0, 50).join('\n');
   }
-  const lines = [`class Vec${i} {`, '  constructor(public x: number, public y: number) {}'];
-  for (let m = 0; lines.length < 49; m++) lines.push(`  m${m}(k: number): Vec${i} {`, `    return new Vec${i}(this.x * k + ${m}, this.y - k);`, '  }');
-  return [...lines.slice(0, 49), '}'].join('\n');
+  const lines = [`class Vec${i} {`, '  constructor(public x: number, public y: number) {}', '  readonly tag = "vec";'];
+  for (let m = 0; m < 15; m++) lines.push(`  m${m}(k: number): Vec${i} {`, `    return new Vec${i}(this.x * k + ${m}, this.y - k);`, '  }');
+  lines.push(`  static zero(): Vec${i} { return new Vec${i}(0, 0); }`, '}');
+  return lines.join('\n'); // 50 lines
 }
 
 const CELLS: Record<string, Record<Lang, (i: number) => string>> = {

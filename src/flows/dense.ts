@@ -1,10 +1,10 @@
 /**
  * Small dense symmetric linear algebra in Float64Array for the central-flow SDCP (sizes k ≤ ~16,
  * or k² for the operator β). Row-major storage throughout.
- *
- * TODO(dedup): src/landscape owns flowlab's dense symmetric eigensolver; once it exposes one with
- * the same contract (values descending, vectors as rows), replace `symEig` here by a re-export.
+ * The eigensolver itself is src/landscape's; this file adapts its layout and adds the PSD
+ * helpers the SDCP solvers need.
  */
+import { eighJacobi } from '../landscape/linalg/index.js';
 
 /** Eigen-decomposition of a symmetric matrix: values descending, `vectors[i*n + j]` = j-th entry of eigenvector i. */
 export interface SymEig {
@@ -13,61 +13,22 @@ export interface SymEig {
 }
 
 /**
- * Eigenvalues and eigenvectors of a symmetric n×n matrix by cyclic Jacobi rotations.
- * Accurate to ~1e-15 relative for the tiny matrices central flows use. The input is not modified;
- * only its upper triangle is trusted after symmetrisation (A + Aᵀ)/2.
+ * Eigen-decomposition of a symmetric n×n matrix in the layout the SDCP code uses (values
+ * descending, eigenvectors as ROWS), computed by src/landscape's Jacobi solver on (A + Aᵀ)/2.
  * @example symEig(new Float64Array([2, 1, 1, 2]), 2).values // [3, 1]
  */
 export function symEig(A: Float64Array, n: number): SymEig {
   if (A.length !== n * n) throw new Error(`symEig: A has ${A.length} entries, expected n*n = ${n * n}; pass a row-major n×n matrix.`);
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = 0.5 * (A[i * n + j] + A[j * n + i]);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let i = 0; i < n; i++) {
-      diag += a[i * n + i] ** 2;
-      for (let j = i + 1; j < n; j++) off += a[i * n + j] ** 2;
-    }
-    if (off <= 1e-32 * diag || off === 0) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (apq === 0) continue;
-        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p];
-          const akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k];
-          const aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p];
-          const vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[j * n + j] - a[i * n + i]);
+  const sym = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sym[i * n + j] = 0.5 * (A[i * n + j] + A[j * n + i]);
+  const { values: asc, vectors: cols } = eighJacobi(sym, n);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
-  order.forEach((col, r) => {
-    values[r] = a[col * n + col];
-    for (let k = 0; k < n; k++) vectors[r * n + k] = v[k * n + col];
-  });
+  for (let r = 0; r < n; r++) {
+    const c = n - 1 - r; // ascending columns → descending rows
+    values[r] = asc[c];
+    for (let k = 0; k < n; k++) vectors[r * n + k] = cols[k * n + c];
+  }
   return { values, vectors };
 }
 
