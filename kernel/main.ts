@@ -68,7 +68,7 @@ export async function startKernel(connectionFile: string, { engineModule }: Star
   const workerData = { connectionFile, interruptBuffer };
   // Running from sources (tsx): Node 20 workers do not inherit the loader, so register it first.
   const worker = ext === '.ts'
-    ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(pathToFileURL(workerFile).href)}); })`, { eval: true, workerData })
+    ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(pathToFileURL(workerFile).href)}); })`, { eval: true, workerData })
     : new Worker(workerFile, { workerData });
 
   const moduleUrl = engineModule ?? process.env.FLOWLAB_KERNEL_ENGINE ?? pathToFileURL(join(here, 'engine', `index${ext}`)).href;

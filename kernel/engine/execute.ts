@@ -6,7 +6,7 @@
 import { Script } from 'node:vm';
 import type { EngineReply, MimeBundle } from '../contract.js';
 import { cellMaps, errorInfo, isInterrupt, KeyboardInterrupt } from './errors.js';
-import { noteInterrupt, signalCount } from './interrupt.js';
+import { noteInterrupt } from './interrupt.js';
 import { toBundle } from './runtime/display.js';
 import { importForCell } from './runtime/modules.js';
 import { cellScope } from './runtime/output.js';
@@ -52,7 +52,6 @@ export async function runCell(ts: TypeScript, o: RunOptions): Promise<ExecuteRep
     const p = m ? compiled.toSource(Number(m[1]), m[2].length + 1) : { line: 1, column: 1 };
     return syntaxReply(o.id, o.cell, (e as Error).message, p.line, p.column, o.code);
   }
-  const signalsAtStart = signalCount();
   try {
     const g = globalThis as Record<string, unknown>;
     g.__fl_m = compiled.imports.length ? await Promise.all(compiled.imports.map((s) => importForCell(s, o.cwd))) : [];
@@ -66,7 +65,7 @@ export async function runCell(ts: TypeScript, o: RunOptions): Promise<ExecuteRep
     const data: MimeBundle = await cellScope.run({ parent: o.id }, () => toBundle(value));
     return { id: o.id, kind: 'execute', status: 'ok', result: { data, metadata: {} } };
   } catch (e) {
-    if (isInterrupt(e)) noteInterrupt((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED', signalsAtStart);
+    if (isInterrupt(e)) noteInterrupt();
     return { id: o.id, kind: 'execute', status: 'error', ...errorInfo(e) };
   }
 }

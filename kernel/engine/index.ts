@@ -16,7 +16,7 @@ import { handleComm } from './comm.js';
 import { complete, inspect } from './complete.js';
 import { errorInfo } from './errors.js';
 import { runCell } from './execute.js';
-import { installSigint, settleSignals } from './interrupt.js';
+import { absorbStaleSignal, installSigint, setRunning, stopEscalator } from './interrupt.js';
 import { isComplete } from './is-complete.js';
 import { configureGlobals, installGlobals } from './runtime/globals.js';
 import { currentParent, emit, installOutputCapture, setLastParent, setSink, writeStream } from './runtime/output.js';
@@ -94,7 +94,7 @@ export function createEngine(host: EngineHost): Engine {
   queueMicrotask(() => host.post({ type: 'ready' }));
 
   async function execute(req: Extract<EngineRequest, { kind: 'execute' }>): Promise<EngineReply> {
-    await settleSignals();
+    absorbStaleSignal(host.interruptFlag);
     Atomics.store(host.interruptFlag, 0, 0);
     setLastParent(req.id);
     allowStdin = req.allowStdin;
@@ -108,7 +108,9 @@ export function createEngine(host: EngineHost): Engine {
     let reported = false;
     const report = (text: string) => { if (!reported && text) { reported = true; writeStream('stderr', text, req.id); } };
     check?.reply.then(report);
-    const reply = await runCell(ts, { id: req.id, code: req.code, cell, cwd: host.cwd, flag: host.interruptFlag, silent: req.silent });
+    setRunning(true);
+    const reply = await runCell(ts, { id: req.id, code: req.code, cell, cwd: host.cwd, flag: host.interruptFlag, silent: req.silent })
+      .finally(() => setRunning(false));
     if (check && mode === 'wait') report(await check.reply);
     else if (check) {
       checker!.poll(); // a check that finished while the cell ran is reported before the reply
@@ -134,7 +136,7 @@ export function createEngine(host: EngineHost): Engine {
         return { id: req.id, kind: 'ack' };
       case 'shutdown':
         shutDown = true;
-        await checker?.terminate();
+        await Promise.all([checker?.terminate(), stopEscalator()]);
         setSink(undefined);
         return { id: req.id, kind: 'ack' };
     }

@@ -1,52 +1,73 @@
 /**
- * Interrupt bookkeeping. The protocol sets the shared flag AND sends SIGINT; a cell may stop on
- * the flag (an instrumented loop or await) before the signal lands. A signal landing during the
- * NEXT cell would kill that cell, so after an interrupt stopped by the flag, the next execute
- * waits briefly until the signal has been seen (by the SIGINT listener or a breakOnSigint run).
+ * Interrupt plumbing around Node's breakOnSigint.
+ *
+ * The protocol sets the shared flag and sends SIGINT. Instrumented loops and awaits stop on the
+ * flag; SIGINT stops code the engine could not instrument (library loops, `new Function`) through
+ * the breakOnSigint watchdog. Two quirks of that watchdog (src/node_watchdog.cc) are handled here:
+ *  - a signal that lands as a run ends can be left as a stale semaphore token that terminates the
+ *    NEXT breakOnSigint run: after an interrupt, `absorbStaleSignal()` runs short empty probes
+ *    first so the token hits them, not the user's cell;
+ *  - a signal can be lost in that same race: an escalator thread re-sends SIGINT every 0.5 s
+ *    while the flag is up and a cell is still running.
  */
 import { Script } from 'node:vm';
-let signals = 0;
-let awaitingSignalAfter: number | undefined;
-let flag: Int32Array | undefined;
+import { Worker } from 'node:worker_threads';
+
+const running = new Int32Array(new SharedArrayBuffer(4));
+let escalator: Worker | undefined;
+let needsProbe = false;
 let installed = false;
 
-/** Installs the process SIGINT listener (sets the flag; SIGINT never kills the kernel). */
-export function installSigint(f: Int32Array): void {
-  flag = f;
+const ESCALATOR = `
+const { workerData: { running, flag, pid } } = require('node:worker_threads');
+for (;;) {
+  Atomics.wait(running, 0, 0);
+  let up = 0;
+  while (Atomics.load(running, 0) === 1) {
+    if (Atomics.load(flag, 0) === 1) { up += 100; if (up >= 500) { process.kill(pid, 'SIGINT'); up = 0; } } else up = 0;
+    Atomics.wait(running, 0, 1, 100);
+  }
+}`;
+
+/** Installs the SIGINT listener (sets the flag; SIGINT never kills the kernel) and the escalator. */
+export function installSigint(flag: Int32Array): void {
   if (installed) return;
   installed = true;
-  process.on('SIGINT', () => { signals++; if (flag) Atomics.store(flag, 0, 1); });
+  process.on('SIGINT', () => Atomics.store(flag, 0, 1));
+  try {
+    escalator = new Worker(ESCALATOR, { eval: true, workerData: { running, flag, pid: process.pid } });
+    escalator.unref();
+  } catch { /* without it a lost signal needs a second Stop */ }
 }
 
-/** Records how a cell was interrupted: by a consumed signal (breakOnSigint) or by the flag. */
-export function noteInterrupt(bySignal: boolean, signalsAtStart: number): void {
-  if (bySignal) { signals++; awaitingSignalAfter = undefined; }
-  else if (signals === signalsAtStart) awaitingSignalAfter = signals;
+/** Marks a cell as running (the escalator watches only then). */
+export function setRunning(on: boolean): void {
+  Atomics.store(running, 0, on ? 1 : 0);
+  Atomics.notify(running, 0);
 }
 
-/** The signal count now (pass it back to noteInterrupt). */
-export function signalCount(): number {
-  return signals;
+/** Records that a cell ended by an interrupt (the next cell first absorbs a stale signal). */
+export function noteInterrupt(): void {
+  needsProbe = true;
 }
 
-/**
- * Before a new cell: waits up to `ms` for the SIGINT of the last flag interrupt to arrive (the
- * protocol sends it right after setting the flag, so this normally ends within milliseconds;
- * the bound only matters on a badly overloaded machine or if no signal is ever sent).
- */
-export async function settleSignals(ms = 2000): Promise<void> {
-  if (awaitingSignalAfter === undefined) return;
-  const target = awaitingSignalAfter;
-  awaitingSignalAfter = undefined;
-  const end = Date.now() + ms;
-  while (signals === target && Date.now() < end) {
-    // Node's SIGINT watchdog can hold a signal that landed as a run ended and deliver it to the
-    // next breakOnSigint run: absorb it with an empty run instead of letting it kill the cell.
+const probe = new Script('{ const t = Date.now(); while (Date.now() - t < 25) {} }', { filename: '<sigint probe>' });
+
+/** Before a cell: if an interrupt happened lately, lets a stale watchdog token hit empty probes. */
+export function absorbStaleSignal(flag: Int32Array, rounds = 4): void {
+  if (!needsProbe && Atomics.load(flag, 0) !== 1) return;
+  needsProbe = false;
+  for (let i = 0; i < rounds; i++) {
     try { probe.runInThisContext({ breakOnSigint: true }); } catch (e) {
-      if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') { signals++; break; }
+      if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') return;
+      return; // never let the probe break an execute
     }
-    await new Promise((r) => setTimeout(r, 2));
   }
 }
 
-const probe = new Script('0', { filename: '<sigint probe>' });
+/** Stops the escalator thread (engine shutdown). */
+export async function stopEscalator(): Promise<void> {
+  await escalator?.terminate();
+  escalator = undefined;
+  installed = false;
+}

@@ -17,7 +17,12 @@
 // η ∈ {0.02, 0.04, 0.067}, 2000 steps (the paper's CIFAR-10 runs use the same model on 3072 inputs).
 //
 // **The figures** show, for each η, the sharpness with a dashed line at 2/η (it climbs to the line
-// and stays there) and the training loss (it falls, with spikes).
+// and stays there) and the training loss (it falls, with spikes). On a network this small the
+// oscillation takes tens of steps to grow from round-off once S > 2/η, so S overshoots the line,
+// is pushed back below it when the oscillation blows up (a loss spike), and climbs again — a
+// sawtooth around 2/η (*self-stabilisation*: Damian, Nichani & Lee, ICLR 2023,
+// [arXiv:2209.15594](https://arxiv.org/abs/2209.15594)). The check therefore asks for the
+// time-averaged sharpness to sit at 2/η (±10 %) and for most steps (≥ 80 %) to be within ±20 %.
 
 // %% parameters
 // Parameters (papermill convention; `-p scale=paper` or FLOWLAB_SCALE=paper for the paper's sizes).
@@ -65,9 +70,9 @@ for (const { lr, rows } of runs) {
   const after = rows.filter((r) => r.step >= t0 + 10);
   const s = after.map((r) => r.eigRaw_1);
   const meanS = s.reduce((a, b) => a + b, 0) / s.length;
-  const maxS = Math.max(...s);
-  claims.push([after.length >= 20 && Math.abs(meanS / edge - 1) <= 0.1 && maxS <= 1.3 * edge,
-    `η = ${lr}: sharpness reaches 2/η = ${edge.toFixed(2)} at step ${t0} and hovers there: mean ${meanS.toFixed(2)} (${(100 * (meanS / edge - 1)).toFixed(1)} %, band ±10 %), max ${maxS.toFixed(2)} ≤ 1.3 · 2/η over ${after.length} steps`]);
+  const within = s.filter((v) => Math.abs(v / edge - 1) <= 0.2).length / s.length;
+  claims.push([after.length >= 20 && Math.abs(meanS / edge - 1) <= 0.1 && within >= 0.8,
+    `η = ${lr}: sharpness reaches 2/η = ${edge.toFixed(2)} at step ${t0} and hovers there: mean ${meanS.toFixed(2)} (${(100 * (meanS / edge - 1)).toFixed(1)} %, band ±10 %), within ±20 % of 2/η on ${(100 * within).toFixed(0)} % ≥ 80 % of the ${after.length} later steps`]);
   const loss = rows.filter((r) => r.step >= t0).map((r) => r.loss);
   const ups = loss.slice(1).filter((v, i) => v > loss[i]).length;
   const last = loss.slice(-10).reduce((a, b) => a + b, 0) / 10;

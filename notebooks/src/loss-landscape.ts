@@ -54,9 +54,8 @@ fl.plot.landscape1d(interp, { title: 'Loss on the line from initialisation (α =
 const path = [...snaps.snapshots.values(), Float32Array.from(wT.dataSync() as Float32Array)];
 const pca = fl.landscape.trajectoryPCA(path);
 const plane = fl.landscape.trajectorySlice(P, pca, { points: 21 });
-const traj = pca.coords.objects().map((r: any) => [r.pc1, r.pc2]);
 console.log(`explained variance: ${pca.explainedVarianceRatio.map((v) => v.toFixed(4)).join(', ')}`);
-fl.plot.landscape2d(plane, { trajectory: { x: traj.map((p: number[]) => p[0]), y: traj.map((p: number[]) => p[1]), name: 'GD' } as any, title: 'GD path over the loss on its PCA plane' })
+fl.plot.landscape2d(plane, { trajectory: { name: 'GD', points: pca.coords.rename({ pc1: 'alpha', pc2: 'beta' }) }, title: 'GD path over the loss on its PCA plane' })
 
 // %% code
 // Check the claims against the exact derivatives and the interpolation's endpoints.

@@ -48,5 +48,6 @@ for (const r of [
   { name: 'central-flow-gd', file: 'central-flow-gd.ipynb', paper: 'Cohen, Damian, Talwalkar, Kolter & Lee 2025, arXiv:2410.24206' },
   { name: 'edge-of-stability', file: 'edge-of-stability.ipynb', paper: 'Cohen, Kaur, Li, Kolter & Talwalkar 2021, arXiv:2103.00065' },
   { name: 'optimizer-zoo', file: 'optimizer-zoo.ipynb', paper: 'Rosenbrock and Rastrigin races; Lion box (Chen et al. 2023, arXiv:2310.05898)' },
+  { name: 'loss-landscape', file: 'loss-landscape.ipynb', paper: 'Li, Xu, Taylor, Studer & Goldstein 2018, arXiv:1712.09913' },
   { name: 'hessian-spectrum', file: 'hessian-spectrum.ipynb', paper: 'Yao, Gholami, Keutzer & Mahoney 2020 (PyHessian), arXiv:1912.07145' },
 ]) registerReproduction(r);

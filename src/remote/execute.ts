@@ -61,7 +61,9 @@ async function executeCells(kernel: Kernel.IKernelConnection, cells: NbCell[], f
     collector.open(outputs);
     const future = kernel.requestExecute({ code: cellSource(cell), silent: false, store_history: true, stop_on_error: true, allow_stdin: false });
     future.onIOPub = (msg) => collector.message(msg);
-    const reply = await Promise.race([future.done, failed, aborted]);
+    const done = future.done.catch((e: Error) => { throw new InfraError(`the kernel stopped answering cell ${index}: ${e.message}`); });
+    done.catch(() => undefined); // the race below may settle first
+    const reply = await Promise.race([done, failed, aborted]);
     const content = reply.content as { status: string; ename?: string; evalue?: string };
     if (content.status !== 'ok') return `cell ${index}: ${content.ename ?? 'Error'}: ${content.evalue ?? content.status}`;
   }

@@ -52,6 +52,8 @@ test('flowlab reproduce all --scale quick: every claim PASSes, the report lists 
       const nb = JSON.parse(readFileSync(join(out, name, `${name}.ipynb`), 'utf8'));
       const errors = nb.cells.flatMap((c: { outputs?: Array<{ output_type: string; evalue?: string }> }) => (c.outputs ?? []).filter((o) => o.output_type === 'error').map((o) => o.evalue));
       assert.deepEqual(errors, [], `${name}: cell errors`);
+      const typeErrors = JSON.stringify(nb).match(/error TS\d+[^"\\]*/g) ?? [];
+      assert.deepEqual(typeErrors, [], `${name}: type errors reported by the kernel`);
       const claims = log.split('\n').filter((l) => /^(PASS|FAIL):/.test(l));
       assert.ok(claims.length > 0, 'claims printed');
       assert.ok(readdirSync(join(out, name)).some((f) => /-fig1\.html$/.test(f)), `${name}: figure 1 written as .html`);

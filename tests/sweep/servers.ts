@@ -4,12 +4,12 @@
  * the server's kernels with it (they live in their own process groups, found by connection file).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installKernelspec } from '../../kernel/kernelspec/install.js';
-import { kernelArgv } from '../kernel/helpers.js';
+import { kernelArgv, repoRoot } from '../kernel/helpers.js';
 
 /** A running test server. */
 export interface TestServer { url: string; token: string; child: ChildProcess; runtimeDir: string; kill(): void }
@@ -51,8 +51,8 @@ export function jupyterHome(): { dir: string; env: NodeJS.ProcessEnv; dispose():
 export async function startServer(home: { dir: string; env: NodeJS.ProcessEnv }, token: string): Promise<TestServer> {
   const port = await freePort();
   const runtimeDir = join(home.dir, `runtime-${port}`);
-  const root = join(home.dir, `root-${port}`);
-  mkdirSync(root, { recursive: true });
+  // The kernel's cwd is the server's root; under tsx the kernel needs node_modules above it.
+  const root = repoRoot();
   const child = spawn('/usr/bin/python3', ['-m', 'jupyter_server', '--allow-root', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0', `--ServerApp.token=${token}`, `--ServerApp.root_dir=${root}`],
     { env: { ...home.env, JUPYTER_RUNTIME_DIR: runtimeDir }, cwd: root, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
