@@ -29,6 +29,13 @@
 // predicted time-averaged loss; (2) top eigenvalue of GD (oscillating around 2/η) and of the flow
 // (locked at 2/η); (3) the predicted variance X against GD's smoothed squared displacement along
 // the flow's top eigenvector; (4) distances of GD to the central flow and to gradient flow.
+//
+// **What to expect at quick scale.** The central flow arrives at 2/η and stays there. GD, being
+// deterministic and started at the same point, has an oscillation of round-off size when ηS
+// crosses 2; it needs ~100 steps to grow, so GD's sharpness first overshoots 2/η, then GD
+// self-stabilises (a loss spike) and from then on oscillates around the flow. Claim 3 is therefore
+// checked after that first self-stabilisation; the cell prints the error of L(w_CF) alone next to
+// the prediction's so the size of the oscillation term tr(X)/η can be judged.
 
 // %% parameters
 // Parameters (papermill convention: this cell is tagged `parameters`; `flowlab run -p scale=paper`

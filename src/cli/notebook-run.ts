@@ -60,7 +60,15 @@ export async function executeNotebook(path: string, { outDir, parameters = {}, t
     import('../plot/save.js'),
   ]);
   const t0 = performance.now();
-  const { notebook, errors } = await runNotebook(input, { outputPath: executedPath, parameters, timeoutPerCell });
+  let result: Awaited<ReturnType<typeof runNotebook>>;
+  try {
+    result = await runNotebook(input, { outputPath: executedPath, parameters, timeoutPerCell });
+  } finally {
+    // Figures may have started Chromium (PNG fallbacks); in a notebook it idles for minutes before
+    // closing, which would keep this command alive: close it now.
+    await (await import('../plot/chromium.js')).closeBrowser().catch(() => undefined);
+  }
+  const { notebook, errors } = result;
   const seconds = (performance.now() - t0) / 1000;
   const figures = notebookFigures(notebook);
   const figurePaths = figures.map((f) => {

@@ -4,7 +4,7 @@
  * collecting IOPub into the cells' outputs, stop at the first error, shut the kernel down.
  * A kernel that dies or a server that stops answering rejects with InfraError (the sweep retries).
  */
-import { KernelManager, type Kernel } from '@jupyterlab/services';
+import { KernelAPI, KernelConnection, type Kernel } from '@jupyterlab/services';
 import { injectParameters, type NbCell } from '../../kernel/notebook/parameters.js';
 import type { SweepRun } from '../lab/sweep-grid.js';
 import { cellSource, type SweepNotebook } from '../lab/sweep-notebook.js';
@@ -18,7 +18,7 @@ export interface ServerExecutorOptions {
   slots?: number;
   /** Kernelspec name (default 'flowlab'). */
   kernelName?: string;
-  /** How long a dropped connection may take to come back before the run is given up (default 5000 ms). */
+  /** How long a kernel connection may stay down (or take to come up) before the run is given up (default 10000 ms). */
   reconnectGraceMs?: number;
 }
 
@@ -38,6 +38,7 @@ function watchKernel(kernel: Kernel.IKernelConnection, where: string, graceMs: n
   };
   kernel.statusChanged.connect(onStatus);
   kernel.connectionStatusChanged.connect(onConn);
+  onConn(undefined, kernel.connectionStatus); // a connection still opening must open within the grace period
   return {
     failed,
     stop() { clearTimeout(timer); kernel.statusChanged.disconnect(onStatus); kernel.connectionStatusChanged.disconnect(onConn); },
@@ -75,22 +76,23 @@ async function executeCells(kernel: Kernel.IKernelConnection, cells: NbCell[], f
  * per run (so runs never share state).
  * @example serverExecutor({ url: 'http://gpu1:8888', token }, nb, { slots: 2 })
  */
-export function serverExecutor(target: ServerTarget, notebook: SweepNotebook, { slots = 1, kernelName = 'flowlab', reconnectGraceMs = 5000 }: ServerExecutorOptions = {}): Executor {
+export function serverExecutor(target: ServerTarget, notebook: SweepNotebook, { slots = 1, kernelName = 'flowlab', reconnectGraceMs = 10_000 }: ServerExecutorOptions = {}): Executor {
   if (!Number.isInteger(slots) || slots < 1) throw new Error(`sweep: perServer must be a positive integer number of kernels per server, got ${slots}.`);
   const where = normalizeUrl(target.url);
-  const manager = new KernelManager({ serverSettings: serverSettings(target) });
-  manager.connectionFailure.connect(() => undefined); // failures surface per run, with a message
+  // KernelAPI + KernelConnection rather than a KernelManager: no background polling of the server.
+  const settings = serverSettings(target);
   return {
     name: where,
     slots,
     check: () => checkServer(target, { kernelName, timeoutMs: 3000 }),
-    async close() { manager.dispose(); },
+    async close() { /* each run closes its own connection */ },
     async run(run: SweepRun, signal: AbortSignal): Promise<RunOutput> {
       const nb = JSON.parse(JSON.stringify(notebook)) as SweepNotebook;
       nb.cells = injectParameters(nb.cells as NbCell[], run.params);
       let kernel: Kernel.IKernelConnection;
       try {
-        kernel = await manager.startNew({ name: kernelName });
+        const model = await KernelAPI.startNew({ name: kernelName }, settings);
+        kernel = new KernelConnection({ model, serverSettings: settings, handleComms: false });
       } catch (e) {
         throw new InfraError(`could not start a '${kernelName}' kernel on ${where}: ${(e as Error).message}`);
       }

@@ -52,7 +52,7 @@ test('a sweep over three Jupyter servers survives one being killed, matches a lo
       notebook, grid, seeds: 4, servers: servers.map((s) => s.url), token: servers.map((s) => s.token), out: join(out, 'remote'), retries: 2, timeout: 120, quiet: true,
       onEvent(e) {
         events.push(e);
-        if (e.type === 'start' && e.where === C.url && ++cStarts === 2) { killedAt = events.length; C.kill(); }
+        if (e.type === 'start' && e.where === C.url && ++cStarts === 2) { killedAt = events.length; setTimeout(() => C.kill(), 1500); }
       },
     });
     assert.ok(killedAt > 0, 'server C ran at least two runs, so it was killed mid-sweep');
