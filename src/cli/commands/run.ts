@@ -16,7 +16,8 @@ export const runCommand: Command = {
     '',
     'Runs in process with the flowlab engine (no Jupyter needed). Exit code 1 when a cell fails',
     'or a claim line `FAIL: ...` was printed. Running through a remote Jupyter server',
-    '(--server URL --token T) is not implemented yet.',
+    '(--server URL --token T) is not implemented here yet; `flowlab sweep NOTEBOOK --servers URL',
+    '--token T` runs a notebook on Jupyter servers.',
   ].join('\n'),
   async run(args) {
     const { values, positionals } = parseOptions(args, {

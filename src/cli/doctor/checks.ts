@@ -34,7 +34,7 @@ export function checkBackends(cliPath: string): CheckRow[] {
     const out = (r.stdout ?? '').trim().split('\n').pop() ?? '';
     let parsed: { ok: boolean; detail: string } | undefined;
     try { parsed = JSON.parse(out); } catch { /* reported below */ }
-    if (parsed) rows.push({ area: 'backend', name, ok: parsed.ok, detail: parsed.ok ? parsed.detail : parsed.detail.split('. ')[0], fix: parsed.ok ? undefined : parsed.detail });
+    if (parsed) rows.push({ area: 'backend', name, ok: parsed.ok, detail: parsed.ok ? parsed.detail : `unavailable (${parsed.detail.split(':')[0]})`, fix: parsed.ok ? undefined : parsed.detail });
     else rows.push({ area: 'backend', name, ok: false, detail: `probe failed (${r.error?.message ?? `exit ${r.status}`})`, fix: (r.stderr ?? '').trim().split('\n').slice(-2).join(' ') });
   }
   return rows;
