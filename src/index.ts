@@ -23,7 +23,7 @@ export const problem: typeof makeProblem & { fromModel: typeof fromModel } = Obj
   { fromModel },
 );
 
-export { train } from './lab/index.js';
+export { train, sweep } from './lab/index.js';
 export * as data from './data/index.js';
 export * as models from './models/index.js';
 export * as optim from './optim/index.js';
@@ -31,4 +31,5 @@ export * as landscape from './landscape/index.js';
 export * as flows from './flows/index.js';
 export * as lab from './lab/index.js';
 export * as plot from './plot/index.js';
+export * as remote from './remote/index.js';
 export * as runtime from './runtime/index.js';

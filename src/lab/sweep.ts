@@ -105,8 +105,8 @@ export function sweepTable(records: RunRecord[]): aq.ColumnTable {
  * fl.plot.sweepHeatmap(s.table, { x: 'lr', y: 'seed', z: 'loss' });
  */
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
-  const { notebook, grid, seeds, servers = [], token = '', perServer = 1, retries = 2, timeout = 1800, kernelName = 'flowlab', quiet = false, onEvent } = options;
   if (!options || typeof options !== 'object') throw new Error('sweep: pass an options object, e.g. sweep({ notebook: "nb.ipynb", grid: { lr: [0.1, 0.2] } }).');
+  const { notebook, grid, seeds, servers = [], token = '', perServer = 1, retries = 2, timeout = 1800, kernelName = 'flowlab', quiet = false, onEvent } = options;
   const local = options.local ?? (servers.length ? 0 : 1);
   if (!Array.isArray(servers)) throw new Error(`sweep: servers must be an array of base URLs, got ${JSON.stringify(servers)}.`);
   if (!Number.isInteger(retries) || retries < 0) throw new Error(`sweep: retries must be a non-negative integer, got ${retries}.`);

@@ -15,18 +15,12 @@ import { jupyterEnv, repoRoot, runProcess } from '../kernel/helpers.js';
 import { reproduceCommand } from '../../src/cli/commands/reproduce.js';
 import { runCommand } from '../../src/cli/commands/run.js';
 import { listReproductions } from '../../src/cli/reproductions.js';
+import { notebookClaims, notebookFigures } from '../../src/lab/report.js';
 
 const root = repoRoot();
 const nbDir = join(root, 'notebooks');
 /** Notebooks the nbclient test executes (all of them would double the suite's time; see report). */
 const NBCLIENT = ['quickstart.ipynb', 'central-flow-gd.ipynb'];
-
-function silenced<T>(fn: () => Promise<T>): Promise<{ value: T; out: string }> {
-  const log = console.log;
-  let out = '';
-  console.log = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
-  return fn().then((value) => ({ value, out }), (e) => { throw e; }).finally(() => { console.log = log; });
-}
 
 test('every notebook is generated from its source in notebooks/src (build.mjs --check)', () => {
   const r = spawnSync(process.execPath, [join(nbDir, 'src', 'build.mjs'), '--check'], { encoding: 'utf8' });
@@ -43,8 +37,7 @@ test('every notebook is generated from its source in notebooks/src (build.mjs --
 test('flowlab reproduce all --scale quick: every claim PASSes, the report lists each claim and figure', { timeout: 540_000 }, async () => {
   const out = mkdtempSync(join(tmpdir(), 'flowlab-reproduce-'));
   try {
-    const { value: code, out: log } = await silenced(() => reproduceCommand.run(['all', '--scale', 'quick', '--out', out]) as Promise<number>);
-    process.stdout.write(log);
+    const code = await reproduceCommand.run(['all', '--scale', 'quick', '--out', out]);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     const names = listReproductions().filter((r) => existsSync(join(nbDir, r.file))).map((r) => r.name);
     assert.ok(names.includes('central-flow-gd') && names.includes('quickstart'));
@@ -54,16 +47,16 @@ test('flowlab reproduce all --scale quick: every claim PASSes, the report lists 
       assert.deepEqual(errors, [], `${name}: cell errors`);
       const typeErrors = JSON.stringify(nb).match(/error TS\d+[^"\\]*/g) ?? [];
       assert.deepEqual(typeErrors, [], `${name}: type errors reported by the kernel`);
-      const claims = log.split('\n').filter((l) => /^(PASS|FAIL):/.test(l));
-      assert.ok(claims.length > 0, 'claims printed');
+      const claims = notebookClaims(nb);
+      assert.ok(claims.length > 0, `${name}: no PASS/FAIL claim printed`);
+      assert.deepEqual(claims.filter((c) => c.status === 'FAIL').map((c) => c.text), [], `${name}: FAILed claims`);
       assert.ok(readdirSync(join(out, name)).some((f) => /-fig1\.html$/.test(f)), `${name}: figure 1 written as .html`);
       assert.match(html, new RegExp(`<section id="${name}">`), `${name}: section in the report`);
-    }
-    const fails = log.split('\n').filter((l) => l.startsWith('FAIL:'));
-    assert.deepEqual(fails, [], 'no claim may FAIL');
-    for (const line of log.split('\n').filter((l) => l.startsWith('PASS:'))) {
-      const text = line.slice(5).trim().replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-      assert.ok(html.includes(`<span class="pass">PASS</span>: ${text}`), `report lacks claim: ${text}`);
+      for (const c of claims) {
+        const text = c.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+        assert.ok(html.includes(`<span class="pass">PASS</span>: ${text}`), `report lacks claim: ${text}`);
+      }
+      assert.equal((html.match(new RegExp(`id="fig-${name}-\\d+"`, 'g')) ?? []).length, notebookFigures(nb).length, `${name}: every figure in the report`);
     }
     assert.match(html, /backend: <b>\w+/);
     assert.equal(code, 0);
@@ -78,17 +71,14 @@ test('flowlab run: exit code 1 on a FAIL claim and on a cell error; -p values re
     const cell = (source: string, tags: string[] = []) => ({ cell_type: 'code', metadata: { tags }, source, outputs: [], execution_count: null });
     const write = (name: string, cells: unknown[]) => { const p = join(dir, name); writeFileSync(p, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells })); return p; };
     const claim = write('claim.ipynb', [cell('let k = 1;', ['parameters']), cell('console.log(k === 3 ? "PASS: k is 3" : "FAIL: k is " + k);')]);
-    const r1 = await silenced(() => runCommand.run([claim, '--out', join(dir, 'a')]) as Promise<number>);
-    assert.equal(r1.value, 1, 'a FAIL claim exits 1');
-    assert.match(r1.out, /FAIL: k is 1/);
-    const r2 = await silenced(() => runCommand.run([claim, '-p', 'k=3', '--out', join(dir, 'b')]) as Promise<number>);
-    assert.equal(r2.value, 0, r2.out);
-    assert.match(r2.out, /PASS: k is 3/);
-    assert.ok(existsSync(join(dir, 'b', 'claim.ipynb')));
+    const claimsOf = (sub: string, name: string) => notebookClaims(JSON.parse(readFileSync(join(dir, sub, name), 'utf8')));
+    assert.equal(await runCommand.run([claim, '--out', join(dir, 'a')]), 1, 'a FAIL claim exits 1');
+    assert.deepEqual(claimsOf('a', 'claim.ipynb').map((c) => `${c.status}: ${c.text}`), ['FAIL: k is 1']);
+    assert.equal(await runCommand.run([claim, '-p', 'k=3', '--out', join(dir, 'b')]), 0, '-p k=3 makes the claim pass');
+    assert.deepEqual(claimsOf('b', 'claim.ipynb').map((c) => `${c.status}: ${c.text}`), ['PASS: k is 3']);
     const broken = write('broken.ipynb', [cell('throw new Error("boom");'), cell('console.log("PASS: never")')]);
-    const r3 = await silenced(() => runCommand.run([broken, '--out', join(dir, 'c')]) as Promise<number>);
-    assert.equal(r3.value, 1, 'a cell error exits 1');
-    assert.doesNotMatch(r3.out, /PASS: never/);
+    assert.equal(await runCommand.run([broken, '--out', join(dir, 'c')]), 1, 'a cell error exits 1');
+    assert.deepEqual(claimsOf('c', 'broken.ipynb'), [], 'execution stops at the failing cell');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

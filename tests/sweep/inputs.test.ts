@@ -13,6 +13,7 @@ import { readResult, result, RESULT_MIME } from '../../src/lab/result.js';
 import { sweep, sweepTable } from '../../src/lab/sweep.js';
 import { expandGrid, parseGridArg, runKey } from '../../src/lab/sweep-grid.js';
 import { declaredNames } from '../../src/lab/sweep-notebook.js';
+import { sweepProgress, sweepProgressText } from '../../src/lab/sweep-progress.js';
 import { appendRecord, completedRuns, readJournal, type RunRecord } from '../../src/lab/sweep-store.js';
 import { IopubCollector, type CellOutput } from '../../src/remote/outputs.js';
 import { repoRoot } from '../kernel/helpers.js';
@@ -126,4 +127,46 @@ test('the journal keeps finished runs for resuming and the table puts parameters
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a run whose notebook fails is reported and redone on restart; finished runs are kept', { timeout: 120_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'flowlab-sweep-fail-'));
+  const notebook = join(fixtures, 'fails-above.ipynb');
+  try {
+    const first = await sweep({ notebook, grid: { lr: [0.1, 0.2] }, local: 2, out, quiet: true });
+    assert.equal(first.failed.length, 1);
+    assert.match(first.failed[0].error!, /^cell 2: Error: diverged at lr 0\.2$/);
+    assert.ok(existsSync(join(out, first.failed[0].notebook!)), 'the failed run\'s notebook is kept for debugging');
+    assert.deepEqual(first.table.objects(), [{ lr: 0.1, twice: 0.2 }]);
+    const started: unknown[] = [];
+    const again = await sweep({ notebook, grid: { lr: [0.1, 0.2] }, local: 1, out, quiet: true, onEvent: (e) => { if (e.type === 'start') started.push(e.run.params); } });
+    assert.deepEqual(started, [{ lr: 0.2 }], 'only the failed run is redone');
+    assert.deepEqual(again.counts, { total: 2, skipped: 1, executed: 1, retried: 0, failed: 1 });
+    assert.equal(readJournal(out).length, 3);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('progress: ETA extrapolates this session\'s pace; in a notebook one output is updated in place', () => {
+  // 4 runs finished here (6 done − 2 resumed) in 20 s → 5 s each; 6 left → 30 s.
+  assert.equal(sweepProgressText({ total: 12, skipped: 2, done: 6, running: 2, failed: 0, retried: 1 }, 20),
+    'sweep 6/12 done (2 resumed), 2 running, 0 failed, 1 retried, ETA 30s');
+  assert.doesNotMatch(sweepProgressText({ total: 3, skipped: 0, done: 0, running: 1, failed: 0, retried: 0 }, 5), /ETA/);
+  const calls: Array<{ id?: string; update?: boolean; text: string }> = [];
+  const HOOK = Symbol.for('flowlab.display');
+  (globalThis as Record<symbol, unknown>)[HOOK] = { display: (b: Record<string, unknown>, o: { id?: string; update?: boolean } = {}) => calls.push({ ...o, text: String(b['text/plain']) }), clearOutput() {} };
+  try {
+    const view = sweepProgress();
+    const c = { total: 2, skipped: 0, done: 0, running: 1, failed: 0, retried: 0 };
+    view.update(c);
+    c.done = 2; c.running = 0;
+    view.close(c);
+  } finally {
+    delete (globalThis as Record<symbol, unknown>)[HOOK];
+  }
+  assert.equal(calls.length, 2);
+  assert.ok(calls[0].id && calls[0].id === calls[1].id);
+  assert.deepEqual([calls[0].update, calls[1].update], [false, true]);
+  assert.match(calls[1].text, /^sweep 2\/2 done/);
 });

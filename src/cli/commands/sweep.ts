@@ -65,7 +65,7 @@ export const sweepCommand: Command = {
       seeds: positiveInt('seeds', values.seeds), local: positiveInt('local', values.local),
       perServer: positiveInt('per-server', values['per-server']), retries: positiveInt('retries', values.retries),
       timeout, out: values.out, quiet: values.quiet,
-    });
+    }).catch((e: Error) => { throw new Error(e.message.replace(/^sweep: /, '')); }); // main prefixes 'flowlab sweep:'
     console.log(`${r.counts.total} runs: ${r.counts.skipped} resumed, ${r.counts.executed} executed, ${r.counts.retried} retried, ${r.counts.failed} failed`);
     console.log(`wrote ${r.csvPath}${r.arrowPath ? ` and ${r.arrowPath}` : ''} (${r.table.numRows()} rows) and the executed notebooks in ${r.dir}`);
     return r.failed.length ? 1 : 0;
