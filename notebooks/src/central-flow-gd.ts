@@ -45,7 +45,7 @@ let scale: string = process.env.FLOWLAB_SCALE ?? 'quick';
 // %% code
 import * as fl from 'flowlab';
 const tf = fl.tf;
-const quick = scale !== 'paper';
+const quick = (scale as string) !== 'paper';
 console.log(`scale: ${scale}; backend: ${JSON.stringify(fl.backend.info())}`);
 
 function quickData() {

@@ -32,7 +32,7 @@ let scale: string = process.env.FLOWLAB_SCALE ?? 'quick';
 import * as fl from 'flowlab';
 import * as aq from 'arquero';
 const tf = fl.tf;
-const quick = scale !== 'paper';
+const quick = (scale as string) !== 'paper';
 const cfg = quick
   ? { n: 500, classes: 4, pool: 2, hidden: [32, 32], lrs: [0.25, 0.3, 0.4], steps: 200 }
   : { n: 5000, classes: 10, pool: 1, hidden: [200, 200], lrs: [0.02, 0.04, 0.067], steps: 2000 };

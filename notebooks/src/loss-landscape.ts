@@ -26,7 +26,7 @@ let scale: string = process.env.FLOWLAB_SCALE ?? 'quick';
 // %% code
 import * as fl from 'flowlab';
 const tf = fl.tf;
-const quick = scale !== 'paper';
+const quick = (scale as string) !== 'paper';
 const pool = quick ? 2 : 1, steps = quick ? 150 : 600;
 const raw = fl.data.mnist({ n: 500, classes: 4 });
 const x = pool > 1 ? tf.avgPool(raw.x as any, pool, pool, 'valid') : raw.x;

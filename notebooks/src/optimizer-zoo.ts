@@ -37,7 +37,7 @@ let scale: string = process.env.FLOWLAB_SCALE ?? 'quick';
 // %% code
 import * as fl from 'flowlab';
 const tf = fl.tf;
-const steps = scale === 'paper' ? 3000 : 600;
+const steps = (scale as string) === 'paper' ? 3000 : 600;
 const xy = { name: 'xy', record: (ctx: { w: { dataSync(): ArrayLike<number> } }) => { const v = ctx.w.dataSync(); return { x: v[0], y: v[1] }; } };
 async function race(f: (x: any, y: any) => any, start: [number, number], racers: Record<string, any>) {
   const P = fl.problem((w) => f(w.slice(0, 1).squeeze(), w.slice(1, 1).squeeze()), { dim: 2 });

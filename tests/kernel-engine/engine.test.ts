@@ -36,6 +36,17 @@ test('classes, enums and types declared in one cell are usable in later cells', 
   assert.equal(resultText(reply), String(3 ** 2 + 4 ** 2 + 2));
 });
 
+test('constructor parameter properties assign fields, with and without extends', async () => {
+  // Hand-computed: V(3) has x = 3 and y = 2 (default), so sum() = 5; W(5) extends V with z = 5:
+  // sum() = 5 + 2 and z = 5, so 12. The first class takes the fast type-stripping path, the second
+  // (a super() call must run first) the full transpiler: both must agree with the language.
+  assert.equal(resultText((await k.exec('class PV { constructor(public x: number, private readonly y: number = 2) {}\n  sum() { return this.x + this.y; } }\nnew PV(3).sum()')).reply), '5');
+  assert.equal(resultText((await k.exec('class PW extends PV { constructor(public z: number) { super(z); } }\nnew PW(5).sum() + new PW(5).z')).reply), '12');
+  const r = (await k.exec('class PE {\n  constructor(public a: number) {}\n  fail() { throw new Error("boom"); }\n}\nnew PE(1).fail()')).reply;
+  assert.equal(r.status, 'error');
+  assert.match((r as { traceback: string[] }).traceback.join('\n'), /:3:/, 'positions stay exact after the inserted assignment');
+});
+
 test('top-level await; a trailing promise is shown, not awaited', async () => {
   assert.equal(resultText((await k.exec('const later = await new Promise<number>((r) => setTimeout(() => r(41), 5));\nlater + 1')).reply), '42');
   assert.equal(resultText((await k.exec('Promise.resolve(3)')).reply), 'Promise { 3 }');

@@ -44,6 +44,26 @@ export function stripTypes(ts: TypeScript, sf: TS.SourceFile, edits: EditList): 
     }
   }
 
+  // Parameter properties (`constructor(public x: number)`) become `this.x = x;` at the top of the
+  // body: only for classes without `extends` (a super() call would have to come first) and
+  // identifier names; anything else goes to the full transpiler.
+  const propertyParameters = new Set<TS.ParameterDeclaration>();
+  let currentClass: TS.ClassLikeDeclaration | undefined;
+  function isPropertyParameter(p: TS.ParameterDeclaration): boolean {
+    return propertyParameters.has(p);
+  }
+  function parameterProperties(c: TS.ConstructorDeclaration): boolean {
+    const props = c.parameters.filter((p) => ts.getModifiers(p)?.some(tsOnlyModifier));
+    if (!props.length) return true;
+    const cls = currentClass;
+    if (!c.body || !cls || cls.heritageClauses?.some((h) => h.token === K.ExtendsKeyword)) return false;
+    if (props.some((p) => p.name.kind !== K.Identifier)) return false;
+    for (const p of props) propertyParameters.add(p);
+    const assign = props.map((p) => `this.${(p.name as TS.Identifier).text} = ${(p.name as TS.Identifier).text};`).join(' ');
+    edits.insert(c.body.getStart(sf) + 1, ` ${assign}`);
+    return true;
+  }
+
   function visit(n: TS.Node): void {
     if (!ok) return;
     if (ts.isTypeNode(n) && n.kind !== K.ExpressionWithTypeArguments) return;
@@ -72,7 +92,6 @@ export function stripTypes(ts: TypeScript, sf: TS.SourceFile, edits: EditList): 
         break;
       case K.FunctionDeclaration:
       case K.MethodDeclaration:
-      case K.Constructor:
         if (has(n, K.DeclareKeyword) || has(n, K.AbstractKeyword) || !(n as TS.FunctionLikeDeclaration).body) return blankNode(n);
         break;
       case K.PropertyDeclaration: {
@@ -87,9 +106,13 @@ export function stripTypes(ts: TypeScript, sf: TS.SourceFile, edits: EditList): 
       case K.SetAccessor:
         if (has(n, K.AbstractKeyword)) return blankNode(n);
         break;
+      case K.Constructor:
+        if (!(n as TS.ConstructorDeclaration).body) return blankNode(n); // an overload signature
+        if (!parameterProperties(n as TS.ConstructorDeclaration)) { ok = false; return; }
+        break;
       case K.Parameter: {
         const p = n as TS.ParameterDeclaration;
-        if (ts.getModifiers(p)?.some(tsOnlyModifier)) { ok = false; return; }
+        if (ts.getModifiers(p)?.some(tsOnlyModifier) && !isPropertyParameter(p)) { ok = false; return; }
         if (p.name.kind === K.Identifier && p.name.text === 'this') {
           const after = text.slice(p.end).match(/^\s*,/);
           edits.blank(p.getStart(sf), p.end + (after ? after[0].length : 0));
@@ -151,7 +174,10 @@ export function stripTypes(ts: TypeScript, sf: TS.SourceFile, edits: EditList): 
       if (n.kind === K.MethodDeclaration) blankToken((n as TS.MethodDeclaration).questionToken);
     }
     modifiers(n);
+    const outer = currentClass;
+    if (ts.isClassLike(n)) currentClass = n;
     ts.forEachChild(n, visit);
+    currentClass = outer;
   }
 
   for (const s of sf.statements) visit(s);
