@@ -9,14 +9,18 @@ export interface NbCell { cell_type: string; source: string | string[]; metadata
 
 const tags = (c: NbCell) => ((c.metadata?.tags as string[] | undefined) ?? []);
 
-/** The TypeScript source assigning `parameters` (one `const` per name). */
+/**
+ * The TypeScript source assigning `parameters`: one `let` per name, so the type is widened
+ * (`let scale = "paper"` is a string, not the literal "paper") and comparisons such as
+ * `scale !== 'quick'` type-check.
+ */
 export function parameterSource(parameters: Record<string, unknown>): string {
   const lines = ['// Parameters injected by flowlab run'];
   for (const [k, v] of Object.entries(parameters)) {
     if (!/^[A-Za-z_$][\w$]*$/.test(k)) throw new Error(`runNotebook: parameter name '${k}' is not a valid identifier; use letters, digits, _ or $`);
     const json = JSON.stringify(v);
     if (json === undefined) throw new Error(`runNotebook: parameter '${k}' is not JSON-serialisable (got ${typeof v}); pass numbers, strings, booleans, arrays or plain objects`);
-    lines.push(`const ${k} = ${json};`);
+    lines.push(`let ${k} = ${json};`);
   }
   return lines.join('\n');
 }
