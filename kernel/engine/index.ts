@@ -62,10 +62,22 @@ export function createEngine(host: EngineHost): Engine {
   const mode = checkMode();
   // TypeScript first (the first execute needs it), then the type-check worker, so they do not compete.
   let checker: CheckClient | undefined;
-  const checkerReady = preloadTypeScript().then((ts) => {
-    if (mode !== 'off' && !shutDown) checker = new CheckClient(host.cwd);
-    void warmCompiler(ts);
-  }, () => undefined);
+  const checkerReady = preloadTypeScript().then((ts) => { void warmCompiler(ts); }, () => undefined);
+  // The type-check worker starts on first need (a quiet moment, a completion, 'wait' mode), so its
+  // seconds-long warm-up never competes with the first cells of a session.
+  const ensureChecker = (): CheckClient | undefined => {
+    if (!checker && mode !== 'off' && !shutDown) checker = new CheckClient(host.cwd);
+    return checker;
+  };
+  // ...or after the kernel has been idle for a second, so the first completion finds it warm.
+  let idleStart: ReturnType<typeof setTimeout> | undefined;
+  const startWhenIdle = () => {
+    if (idleStart) clearTimeout(idleStart);
+    if (checker || mode === 'off') return;
+    idleStart = setTimeout(ensureChecker, 1000);
+    idleStart.unref?.();
+  };
+  void checkerReady.then(startWhenIdle);
   let pendingInput: { parent: number; resolve: (v: string) => void } | undefined;
   let allowStdin = false;
   let shutDown = false;
@@ -93,18 +105,45 @@ export function createEngine(host: EngineHost): Engine {
   });
   queueMicrotask(() => host.post({ type: 'ready' }));
 
+  // In 'async' mode checks are sent to the worker once the kernel has been quiet for CHECK_DELAY_MS
+  // (or a cell has run that long), in order, so back-to-back cells never compete with the checker
+  // for the CPU. Completion and inspection flush them first so they see every declaration.
+  const CHECK_DELAY_MS = 50;
+  const pendingChecks: Array<() => void> = [];
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  const flushChecks = () => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (pendingChecks.length) ensureChecker();
+    for (const send of pendingChecks.splice(0)) send();
+  };
+  const deferCheck = (cellNo: number, code: string) => {
+    const handle: { inner?: ReturnType<CheckClient['check']>; reply: Promise<string> } = { reply: Promise.resolve('') };
+    handle.reply = new Promise<string>((resolve) => pendingChecks.push(() => {
+      handle.inner = checker!.check(cellNo, code);
+      void handle.inner.reply.then(resolve);
+    }));
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = setTimeout(flushChecks, CHECK_DELAY_MS);
+    return handle;
+  };
+
   async function execute(req: Extract<EngineRequest, { kind: 'execute' }>): Promise<EngineReply> {
     absorbStaleSignal(host.interruptFlag);
     Atomics.store(host.interruptFlag, 0, 0);
     setLastParent(req.id);
     allowStdin = req.allowStdin;
     const ts = await typescript();
-    if (!checker && mode !== 'off') await checkerReady;
+    if (mode !== 'off') { await checkerReady; startWhenIdle(); }
     // Silent / no-history runs share the previous count: a distinct name keeps that cell's position map.
     const cell = req.silent || !req.storeHistory ? `<silent ${req.id}>` : `<cell ${req.executionCount}>`;
     // A cell that cannot parse is not type-checked (nor registered as declaring anything).
     const parses = !('syntaxError' in compileCell(ts, req.code));
-    const check = checker && parses && !req.silent && req.code.trim() ? checker.check(req.executionCount, req.code) : undefined;
+    const wanted = mode !== 'off' && parses && !req.silent && req.code.trim();
+    if (wanted && mode === 'wait') { flushChecks(); ensureChecker(); }
+    const check = !wanted ? undefined : mode === 'wait'
+      ? { inner: checker!.check(req.executionCount, req.code), get reply() { return this.inner.reply; } }
+      : deferCheck(req.executionCount, req.code);
     let reported = false;
     const report = (text: string) => { if (!reported && text) { reported = true; writeStream('stderr', text, req.id); } };
     check?.reply.then(report);
@@ -113,8 +152,8 @@ export function createEngine(host: EngineHost): Engine {
       .finally(() => setRunning(false));
     if (check && mode === 'wait') report(await check.reply);
     else if (check) {
-      checker!.poll(); // a check that finished while the cell ran is reported before the reply
-      if (check.result !== undefined) report(check.result);
+      checker?.poll(); // a check that finished while the cell ran is reported before the reply
+      if (check.inner?.result !== undefined) report(check.inner.result);
     }
     return reply;
   }
@@ -122,8 +161,8 @@ export function createEngine(host: EngineHost): Engine {
   async function handle(req: EngineRequest): Promise<EngineReply> {
     switch (req.kind) {
       case 'execute': return execute(req);
-      case 'complete': await checkerReady; return { id: req.id, kind: 'complete', ...(await complete(checker, req.code, req.cursorPos)) };
-      case 'inspect': await checkerReady; return { id: req.id, kind: 'inspect', ...(await inspect(checker, req.code, req.cursorPos)) };
+      case 'complete': await checkerReady; flushChecks(); return { id: req.id, kind: 'complete', ...(await complete(ensureChecker(), req.code, req.cursorPos)) };
+      case 'inspect': await checkerReady; flushChecks(); return { id: req.id, kind: 'inspect', ...(await inspect(ensureChecker(), req.code, req.cursorPos)) };
       case 'isComplete': return { id: req.id, kind: 'isComplete', ...isComplete(await typescript(), req.code) };
       case 'inputReply': {
         const p = pendingInput;
@@ -136,6 +175,9 @@ export function createEngine(host: EngineHost): Engine {
         return { id: req.id, kind: 'ack' };
       case 'shutdown':
         shutDown = true;
+        if (flushTimer) clearTimeout(flushTimer);
+        if (idleStart) clearTimeout(idleStart);
+        pendingChecks.length = 0;
         await Promise.all([checker?.terminate(), stopEscalator()]);
         setSink(undefined);
         return { id: req.id, kind: 'ack' };
