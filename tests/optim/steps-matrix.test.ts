@@ -128,32 +128,6 @@ test('galore: rank-1 projection on the left singular vector, Adam in the project
   close(runMatrix(O.galore({ lr, rank: 1, updateProjGap: 100, scale }), W0, Gs), exp, { label: 'galore', rtol: 1e-3, atol: 1e-5 });
 });
 
-test('soap: step 1 builds the eigenbases only; then Adam in the rotated basis', () => {
-  const W0 = seq(2, 3, 1)[0];
-  const Gs = seq(2, 3, 5);
-  const lr = 0.01, b1 = 0.9, b2 = 0.95, eps = 1e-8, wd = 0.01;
-  let L: Mat = [[0, 0], [0, 0]], R: Mat = scal(jacobi([[1, 0, 0], [0, 1, 0], [0, 0, 1]]).V, 0);
-  let QL: Mat = [], QR: Mat = [];
-  let W = W0, m: Mat = scal(W0, 0), v: Mat = scal(W0, 0);
-  const exp = Gs.map((G, k) => {
-    if (k === 0) {
-      L = scal(mm(G, T(G)), 1 - b2); R = scal(mm(T(G), G), 1 - b2);
-      QL = jacobi(L).V; QR = jacobi(R).V;
-      return flat(W);
-    }
-    const s = k;
-    const Gp = mm(mm(T(QL), G), QR);
-    m = add(scal(m, b1), G, 1 - b1);
-    v = add(scal(v, b2), Gp.map((row) => row.map((x) => x * x)), 1 - b2);
-    const Mp = mm(mm(T(QL), m), QR);
-    const N = mm(mm(QL, Mp.map((row, i) => row.map((x, j) => x / (Math.sqrt(v[i][j]) + eps)))), T(QR));
-    W = add(scal(W, 1 - lr * wd), N, (-lr * Math.sqrt(1 - b2 ** s)) / (1 - b1 ** s));
-    L = add(scal(L, b2), mm(G, T(G)), 1 - b2); R = add(scal(R, b2), mm(T(G), G), 1 - b2);
-    return flat(W);
-  });
-  close(runMatrix(O.soap({ lr, b1, b2, eps, weightDecay: wd, precondFreq: 100 }), W0, Gs), exp, { label: 'soap', rtol: 1e-3, atol: 1e-5 });
-});
-
 test('cosmos with full rank: the residual vanishes and the step is Adam in the eigenbasis of C', () => {
   const W0 = seq(4, 2, 1)[0];
   const Gs = seq(4, 2);
@@ -186,10 +160,13 @@ function qrQ(A: Mat): Mat {
   return A.map((_, i) => out.map((q) => q[i]));
 }
 
-test('soap: every precondFreq steps Q is refreshed by one power step + QR, v re-sorted by the estimated eigenvalues', () => {
-  const W0 = seq(3, 2, 1)[0];
-  const Gs = seq(3, 2, 6);
-  const lr = 0.01, b1 = 0.9, b2 = 0.95, eps = 1e-8, f = 2;
+/**
+ * SOAP's update written out in float64 (Vyas et al. 2024): step 1 only builds the eigenbases
+ * Q_L, Q_R of the EMAs L = GGᵀ, R = GᵀG; later steps run Adam on G' = Q_LᵀGQ_R with decoupled weight
+ * decay; every `refreshEvery` steps each basis is refreshed by one power step + QR, with the second
+ * moment re-sorted by the estimated eigenvalues.
+ */
+function soapReference(W0: Mat, Gs: Mat[], { lr, b1, b2, eps, wd = 0, refreshEvery = Infinity }: { lr: number; b1: number; b2: number; eps: number; wd?: number; refreshEvery?: number }): number[][] {
   let L: Mat = [], R: Mat = [], QL: Mat = [], QR: Mat = [];
   let W = W0, m: Mat = scal(W0, 0), v: Mat = scal(W0, 0);
   const refresh = (A: Mat, Q: Mat, axis: 0 | 1) => {
@@ -199,7 +176,7 @@ test('soap: every precondFreq steps Q is refreshed by one power step + QR, v re-
     v = axis === 0 ? order.map((j) => v[j].slice()) : v.map((row) => order.map((j) => row[j]));
     return qrQ(mm(A, Qs));
   };
-  const exp = Gs.map((G, k) => {
+  return Gs.map((G, k) => {
     if (k === 0) {
       L = scal(mm(G, T(G)), 1 - b2); R = scal(mm(T(G), G), 1 - b2);
       QL = jacobi(L).V; QR = jacobi(R).V;
@@ -211,10 +188,25 @@ test('soap: every precondFreq steps Q is refreshed by one power step + QR, v re-
     v = add(scal(v, b2), Gp.map((row) => row.map((x) => x * x)), 1 - b2);
     const Mp = mm(mm(T(QL), m), QR);
     const N = mm(mm(QL, Mp.map((row, i) => row.map((x, j) => x / (Math.sqrt(v[i][j]) + eps)))), T(QR));
-    W = add(W, N, (-lr * Math.sqrt(1 - b2 ** s)) / (1 - b1 ** s));
+    W = add(scal(W, 1 - lr * wd), N, (-lr * Math.sqrt(1 - b2 ** s)) / (1 - b1 ** s));
     L = add(scal(L, b2), mm(G, T(G)), 1 - b2); R = add(scal(R, b2), mm(T(G), G), 1 - b2);
-    if (s % f === 0) { QL = refresh(L, QL, 0); QR = refresh(R, QR, 1); }
+    if (s % refreshEvery === 0) { QL = refresh(L, QL, 0); QR = refresh(R, QR, 1); }
     return flat(W);
   });
+}
+
+test('soap: step 1 builds the eigenbases only; then Adam in the rotated basis', () => {
+  const W0 = seq(2, 3, 1)[0];
+  const Gs = seq(2, 3, 5);
+  const lr = 0.01, b1 = 0.9, b2 = 0.95, eps = 1e-8, wd = 0.01;
+  const exp = soapReference(W0, Gs, { lr, b1, b2, eps, wd });
+  close(runMatrix(O.soap({ lr, b1, b2, eps, weightDecay: wd, precondFreq: 100 }), W0, Gs), exp, { label: 'soap', rtol: 1e-3, atol: 1e-5 });
+});
+
+test('soap: every precondFreq steps Q is refreshed by one power step + QR, v re-sorted by the estimated eigenvalues', () => {
+  const W0 = seq(3, 2, 1)[0];
+  const Gs = seq(3, 2, 6);
+  const lr = 0.01, b1 = 0.9, b2 = 0.95, eps = 1e-8, f = 2;
+  const exp = soapReference(W0, Gs, { lr, b1, b2, eps, refreshEvery: f });
   close(runMatrix(O.soap({ lr, b1, b2, eps, weightDecay: 0, precondFreq: f }), W0, Gs), exp, { label: 'soap refresh', rtol: 2e-3, atol: 2e-5 });
 });
