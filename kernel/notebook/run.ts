@@ -36,7 +36,8 @@ export interface CellError { cell: number; executionCount: number; ename: string
 /** An nbformat 4 notebook (the parts the runner touches). */
 export interface Notebook { nbformat: number; nbformat_minor: number; metadata: Record<string, unknown>; cells: NbCell[] }
 
-function readNotebook(path: string): Notebook {
+/** Reads and checks an nbformat 4 notebook; throws naming the file and the fix. */
+export function readNotebook(path: string): Notebook {
   if (!existsSync(path)) throw new Error(`runNotebook: inputPath '${path}' does not exist; pass the path of an .ipynb file`);
   let nb: Notebook;
   try { nb = JSON.parse(readFileSync(path, 'utf8')); } catch (e) {

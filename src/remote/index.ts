@@ -4,5 +4,5 @@
  * parameterised notebooks on a server's kernels.
  */
 export { checkServer, normalizeUrl, serverSettings, type ServerTarget } from './server.js';
-export { serverExecutor, type ServerExecutorOptions } from './execute.js';
+export { executeOnServer, serverExecutor, type ServerExecutorOptions, type ServerRunOptions } from './execute.js';
 export { IopubCollector, type CellOutput } from './outputs.js';
