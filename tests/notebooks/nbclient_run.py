@@ -1,7 +1,7 @@
 """Executes notebooks with nbclient on the installed `flowlab` kernel (a real Jupyter client).
 
 Usage: python3 nbclient_run.py NOTEBOOK... ; prints every PASS/FAIL claim line and exits 1 on a
-cell error, a FAIL claim, or a notebook that printed no claim.
+cell error, a type error reported by the kernel, a FAIL claim, or a notebook that printed no claim.
 """
 import sys
 import time
@@ -27,6 +27,9 @@ for path in sys.argv[1:]:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and out.get("name") == "stdout":
                 claims += [l.strip() for l in out["text"].splitlines() if l.strip().startswith(("PASS:", "FAIL:"))]
+            if out.get("output_type") == "stream" and "error TS" in out.get("text", ""):
+                print(f"{path}: type error reported by the kernel: {out['text'][:500]}")
+                bad += 1
     for c in claims:
         print(f"{path}: {c}")
     if not claims or any(c.startswith("FAIL:") for c in claims):

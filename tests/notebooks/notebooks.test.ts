@@ -1,6 +1,7 @@
 /**
- * The reproduction notebooks, executed at quick scale: in process through `flowlab reproduce all`
- * (the same path as `flowlab run`), and with nbclient on the real `flowlab` kernel. A notebook
+ * The reproduction notebooks, executed at quick scale two ways at once (one per core): in process
+ * through `flowlab reproduce all` (the same path as `flowlab run`), and with nbclient on the real
+ * `flowlab` kernel. A notebook
  * fails the suite on any cell error, any `FAIL:` claim, or no claim at all; each claim compares
  * the numbers the notebook just computed with the paper's prediction (2/η, the central flow,
  * closed forms), never with stored outputs.
@@ -19,8 +20,8 @@ import { notebookClaims, notebookFigures } from '../../src/lab/report.js';
 
 const root = repoRoot();
 const nbDir = join(root, 'notebooks');
-/** Notebooks the nbclient test executes (all of them would double the suite's time; see report). */
-const NBCLIENT = ['quickstart.ipynb', 'central-flow-gd.ipynb'];
+/** Minutes the quick-scale notebooks may take, each way (they take about a third of it). */
+const BUDGET_MIN = 25;
 
 test('every notebook is generated from its source in notebooks/src (build.mjs --check)', () => {
   const r = spawnSync(process.execPath, [join(nbDir, 'src', 'build.mjs'), '--check'], { encoding: 'utf8' });
@@ -34,36 +35,54 @@ test('every notebook is generated from its source in notebooks/src (build.mjs --
   }
 });
 
-test('flowlab reproduce all --scale quick: every claim PASSes, the report lists each claim and figure', { timeout: 540_000 }, async () => {
+test('every notebook at quick scale, in process (flowlab reproduce all) and with nbclient on the flowlab kernel: no error, every claim PASSes', { timeout: BUDGET_MIN * 60_000 + 60_000 }, async () => {
+  const registered = listReproductions().map((r) => r.file);
+  const files = readdirSync(nbDir).filter((f) => f.endsWith('.ipynb')).sort();
+  assert.deepEqual(files.filter((f) => !registered.includes(f)), [], 'every notebook in notebooks/ is registered in src/cli/reproductions.ts');
+  const j = jupyterEnv();
   const out = mkdtempSync(join(tmpdir(), 'flowlab-reproduce-'));
   try {
+    // Both legs start now and run side by side; each is checked once both are done.
+    const nbclient = runProcess('/usr/bin/python3', [join(root, 'tests', 'notebooks', 'nbclient_run.py'), ...files.map((f) => join(nbDir, f))],
+      { env: { ...j.env, FLOWLAB_SCALE: 'quick' }, timeoutMs: BUDGET_MIN * 60_000 });
     const code = await reproduceCommand.run(['all', '--scale', 'quick', '--out', out]);
-    const html = readFileSync(join(out, 'report.html'), 'utf8');
-    const names = listReproductions().filter((r) => existsSync(join(nbDir, r.file))).map((r) => r.name);
-    assert.ok(names.includes('central-flow-gd') && names.includes('quickstart'));
-    for (const name of names) {
-      const nb = JSON.parse(readFileSync(join(out, name, `${name}.ipynb`), 'utf8'));
-      const errors = nb.cells.flatMap((c: { outputs?: Array<{ output_type: string; evalue?: string }> }) => (c.outputs ?? []).filter((o) => o.output_type === 'error').map((o) => o.evalue));
-      assert.deepEqual(errors, [], `${name}: cell errors`);
-      const typeErrors = JSON.stringify(nb).match(/error TS\d+[^"\\]*/g) ?? [];
-      assert.deepEqual(typeErrors, [], `${name}: type errors reported by the kernel`);
-      const claims = notebookClaims(nb);
-      assert.ok(claims.length > 0, `${name}: no PASS/FAIL claim printed`);
-      assert.deepEqual(claims.filter((c) => c.status === 'FAIL').map((c) => c.text), [], `${name}: FAILed claims`);
-      assert.ok(readdirSync(join(out, name)).some((f) => /-fig1\.html$/.test(f)), `${name}: figure 1 written as .html`);
-      assert.match(html, new RegExp(`<section id="${name}">`), `${name}: section in the report`);
-      for (const c of claims) {
-        const text = c.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-        assert.ok(html.includes(`<span class="pass">PASS</span>: ${text}`), `report lacks claim: ${text}`);
-      }
-      assert.equal((html.match(new RegExp(`id="fig-${name}-\\d+"`, 'g')) ?? []).length, notebookFigures(nb).length, `${name}: every figure in the report`);
-    }
-    assert.match(html, /backend: <b>\w+/);
-    assert.equal(code, 0);
+    checkReport(out, code ?? 0);
+    const r = await nbclient;
+    process.stdout.write(`--- nbclient (exit ${r.code}) ---\n${r.stdout}\n${r.stderr.slice(-3000)}\n`);
+    assert.equal(r.code, 0, 'nbclient run failed (output above)');
+    for (const f of files) assert.match(r.stdout, new RegExp(`${f}: PASS:`), `${f}: nbclient saw a PASS claim`);
+    assert.doesNotMatch(r.stdout, /FAIL:|error TS\d+/);
   } finally {
+    j.dispose();
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+/** The in-process leg: every notebook's executed copy, claims and figures, and the HTML report. */
+function checkReport(out: string, code: number): void {
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  const names = listReproductions().filter((r) => existsSync(join(nbDir, r.file))).map((r) => r.name);
+  assert.ok(names.includes('central-flow-gd') && names.includes('quickstart'));
+  for (const name of names) {
+    const nb = JSON.parse(readFileSync(join(out, name, `${name}.ipynb`), 'utf8'));
+    const errors = nb.cells.flatMap((c: { outputs?: Array<{ output_type: string; evalue?: string }> }) => (c.outputs ?? []).filter((o) => o.output_type === 'error').map((o) => o.evalue));
+    assert.deepEqual(errors, [], `${name}: cell errors`);
+    const typeErrors = JSON.stringify(nb).match(/error TS\d+[^"\\]*/g) ?? [];
+    assert.deepEqual(typeErrors, [], `${name}: type errors reported by the kernel`);
+    const claims = notebookClaims(nb);
+    assert.ok(claims.length > 0, `${name}: no PASS/FAIL claim printed`);
+    assert.deepEqual(claims.filter((c) => c.status === 'FAIL').map((c) => c.text), [], `${name}: FAILed claims`);
+    assert.ok(readdirSync(join(out, name)).some((f) => /-fig1\.html$/.test(f)), `${name}: figure 1 written as .html`);
+    assert.match(html, new RegExp(`<section id="${name}">`), `${name}: section in the report`);
+    for (const c of claims) {
+      const text = c.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+      assert.ok(html.includes(`<span class="pass">PASS</span>: ${text}`), `report lacks claim: ${text}`);
+    }
+    assert.equal((html.match(new RegExp(`id="fig-${name}-\\d+"`, 'g')) ?? []).length, notebookFigures(nb).length, `${name}: every figure in the report`);
+  }
+  assert.match(html, /backend: <b>\w+/);
+  assert.equal(code, 0);
+}
 
 test('flowlab run: exit code 1 on a FAIL claim and on a cell error; -p values reach the notebook', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'flowlab-run-'));
@@ -81,18 +100,5 @@ test('flowlab run: exit code 1 on a FAIL claim and on a cell error; -p values re
     assert.deepEqual(claimsOf('c', 'broken.ipynb'), [], 'execution stops at the failing cell');
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test(`nbclient on the flowlab kernel: ${NBCLIENT.join(', ')} run without error and every claim PASSes`, { timeout: 480_000 }, async () => {
-  const j = jupyterEnv();
-  try {
-    const r = await runProcess('/usr/bin/python3', [join(root, 'tests', 'notebooks', 'nbclient_run.py'), ...NBCLIENT.map((f) => join(nbDir, f))], { env: { ...j.env, FLOWLAB_SCALE: 'quick' }, timeoutMs: 460_000 });
-    process.stdout.write(`--- nbclient (exit ${r.code}) ---\n${r.stdout}\n${r.stderr.slice(-3000)}\n`);
-    assert.equal(r.code, 0, 'nbclient run failed (output above)');
-    for (const f of NBCLIENT) assert.match(r.stdout, new RegExp(`${f}: PASS:`));
-    assert.doesNotMatch(r.stdout, /FAIL:/);
-  } finally {
-    j.dispose();
   }
 });
