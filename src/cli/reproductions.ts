@@ -2,9 +2,8 @@
  * The reproduction notebooks `flowlab reproduce` knows: name → notebook file under notebooks/,
  * with the paper it reproduces. Registering a taken name throws (no silent overwrite).
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../data/paths.js';
 
 /** One reproduction. */
 export interface Reproduction { name: string; file: string; paper: string }
@@ -32,15 +31,9 @@ export function getReproduction(name: string): Reproduction {
   return r;
 }
 
-/** The notebooks/ folder of this flowlab installation (found by walking up to package.json). */
+/** The notebooks/ folder of this flowlab installation. */
 export function notebooksDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('reproduce: cannot find the flowlab package root (no package.json above src/cli).');
-    dir = up;
-  }
-  return join(dir, 'notebooks');
+  return join(packageRoot(), 'notebooks');
 }
 
 for (const r of [

@@ -3,6 +3,7 @@
  * (import heavy code lazily inside `run`) and add it to the list below.
  */
 import { registerCommand, type Command } from '../registry.js';
+import { benchCommand } from './bench.js';
 import { doctorCommand } from './doctor.js';
 import { helpCommand } from './help.js';
 import { installCommand } from './install.js';
@@ -13,6 +14,6 @@ import { sweepCommand } from './sweep.js';
 import { uninstallCommand } from './uninstall.js';
 
 /** Every built-in command, in registration order. */
-export const builtinCommands: Command[] = [kernelCommand, installCommand, uninstallCommand, helpCommand, runCommand, reproduceCommand, sweepCommand, doctorCommand];
+export const builtinCommands: Command[] = [kernelCommand, installCommand, uninstallCommand, helpCommand, runCommand, reproduceCommand, sweepCommand, benchCommand, doctorCommand];
 
 for (const command of builtinCommands) registerCommand(command);
