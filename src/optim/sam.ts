@@ -8,11 +8,12 @@ import { flatOf, needProblem, unflatLike } from './flatten.js';
 import { sgd } from './sgd.js';
 
 interface SamOptions { lr?: HyperValue; momentum?: number; rho?: number; base?: GradientTransformation; weightDecay?: number }
+interface SamOnlyOptions extends SamOptions { normalize?: boolean }
 
-function sharpnessAware(name: string, adaptive: boolean, { lr, momentum, rho, base, weightDecay, etaA }: Required<Omit<SamOptions, 'base'>> & { base?: GradientTransformation; etaA: number }) {
+function sharpnessAware(name: string, adaptive: boolean, { lr, momentum, rho, base, weightDecay, etaA, normalize = true }: Required<Omit<SamOptions, 'base'>> & { base?: GradientTransformation; etaA: number; normalize?: boolean }) {
   const inner: GradientTransformation = base ?? (sgd({ lr, momentum, weightDecay }) as unknown as GradientTransformation);
   return defineTransformation({
-    name, hyperparams: { lr, momentum, rho, weightDecay, ...(adaptive ? { etaA } : {}), base: inner.name },
+    name, hyperparams: { lr, momentum, rho, weightDecay, ...(adaptive ? { etaA } : { normalize }), base: inner.name },
     init: (p) => ({ inner: inner.init(p) }),
     update: (grads, s, params, ctx) => {
       const problem = needProblem(name, ctx);
@@ -24,8 +25,10 @@ function sharpnessAware(name: string, adaptive: boolean, { lr, momentum, rho, ba
         const T = tf.add(tf.abs(w), etaA);
         const tg = tf.mul(T, gf);
         e = tf.mul(tf.mul(tf.square(T), gf), tf.div(rho, tf.maximum(tf.norm(tg), 1e-12)));
-      } else {
+      } else if (normalize) {
         e = tf.mul(gf, tf.div(rho, tf.maximum(tf.norm(gf), 1e-12)));
+      } else {
+        e = tf.mul(gf, rho);
       }
       const g2 = problem.grad(tf.add(w, e) as Tensor1D);
       const r = inner.update(likeParams(grads, unflatLike(g2, g, problem)), s.inner as OptState, params, ctx);
@@ -37,11 +40,14 @@ function sharpnessAware(name: string, adaptive: boolean, { lr, momentum, rho, ba
 /**
  * SAM (Foret et al. 2021, arXiv 2010.01412): e = ρ g/‖g‖; g_SAM = ∇L(θ + e); then the base
  * optimizer (default SGD with momentum) steps with g_SAM. Needs `context.problem` (train() passes it).
- * Defaults ρ 0.05, η 0.1, μ 0.9.
+ * `normalize: false` gives unnormalised SAM (USAM), e = ρ g, the variant analysed by Agarwala &
+ * Dauphin 2023 (arXiv 2302.08692): on a quadratic with curvature λ, plain USAM is stable iff
+ * ηλ(1 + ρλ) < 2. Defaults ρ 0.05, η 0.1, μ 0.9, normalize true.
  * @example const run = await train(P, sam({ lr: 0.05, rho: 0.05 }), { w0, steps: 100 });
+ * @example const usam = sam({ lr: 0.1, rho: 0.05, momentum: 0, normalize: false });
  */
-export function sam({ lr = 0.1, momentum = 0.9, rho = 0.05, base, weightDecay = 0 }: SamOptions = {}) {
-  return sharpnessAware('sam', false, { lr, momentum, rho, base, weightDecay, etaA: 0 });
+export function sam({ lr = 0.1, momentum = 0.9, rho = 0.05, base, weightDecay = 0, normalize = true }: SamOnlyOptions = {}) {
+  return sharpnessAware('sam', false, { lr, momentum, rho, base, weightDecay, etaA: 0, normalize });
 }
 
 /**

@@ -53,6 +53,26 @@ test('SAM: step with ∇L(w + ρg/‖g‖); ASAM: e = ρT²g/‖Tg‖, T = |w| +
   }
 });
 
+test('unnormalised SAM: step with ∇L(w + ρg); on a quadratic w ← (I − ηH(I + ρH))w, stable iff ηλ(1 + ρλ) < 2', () => {
+  const P = quad();
+  const w0 = [0.2, 0.4, -0.3, 1.0];
+  const rho = 0.1, lr = 0.05;
+  let w = w0.slice();
+  const exp = [1, 2, 3].map(() => {
+    const g = gradQ(w);
+    const g2 = gradQ(w.map((x, i) => x + rho * g[i]));
+    w = w.map((x, i) => x - lr * g2[i]);
+    return w.slice();
+  });
+  close(runProblem(O.sam({ lr, rho, momentum: 0, normalize: false }), P, w0, 3), exp, { label: 'usam' });
+  // Closed form per coordinate: (w − c) scales by 1 − ηa(1 + ρa) each step.
+  const n = 5, lr2 = 0.12, rho2 = 0.05;   // a = 10: ηa(1 + ρa) = 1.8 (stable); grows past 2 at a ≈ 11
+  const got = runProblem(O.sam({ lr: lr2, rho: rho2, momentum: 0, normalize: false }), P, w0, n)[n - 1];
+  const want = w0.map((x, i) => C[i] + (x - C[i]) * Math.pow(1 - lr2 * A[i] * (1 + rho2 * A[i]), n));
+  close([got], [want], { label: 'usam closed form' });
+  assert.ok(Math.abs(1 - lr2 * 10 * (1 + rho2 * 10)) < 1 && !(Math.abs(1 - lr2 * 12 * (1 + rho2 * 12)) < 1));
+});
+
 test('Sophia-H: Hutchinson u⊙Hu is exact for a diagonal Hessian, so h = EMA of diag(H)', () => {
   const P = quad();
   const w0 = [0.2, 0.4, -0.3, 1.0];
