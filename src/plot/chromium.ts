@@ -31,7 +31,13 @@ export function chromiumMissing(what: string): Error {
 /** Launches Chromium (or reuses the running one) with a page that has plotly.js loaded. */
 async function open(): Promise<{ browser: Browser; page: Page }> {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: settingsNow().chromium, args: [...CHROMIUM_ARGS], headless: true });
+  // Signals belong to the host: in the kernel SIGINT interrupts a cell, and playwright's own
+  // handlers would instead close the browser and call process.exit(130). Chromium still exits
+  // with this process, when its debugging pipe closes.
+  const browser = await chromium.launch({
+    executablePath: settingsNow().chromium, args: [...CHROMIUM_ARGS], headless: true,
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+  });
   try {
     const page = await browser.newPage();
     await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0"></body></html>');

@@ -5,6 +5,7 @@
   with interrupt_mode "signal" = killpg SIGINT), and variables defined before survive;
 - a synchronous loop running after an `await` (outside vm's breakOnSigint scope) stops on the signal;
 - the heartbeat answers while a synchronous cell blocks the main thread;
+- after a figure started Chromium (static PNG), SIGINT still only interrupts the cell;
 - thrown errors, unhandled rejections, errors thrown from timers, syntax and type errors leave
   the kernel alive and the next cell runs with its state.
 """
@@ -93,6 +94,20 @@ class InterruptTests(unittest.TestCase):
 
     def test_sync_loop_after_await_signal(self):
         self.check_interrupt("await new Promise((r) => setTimeout(r, 10));\nlet spins = 0;\nwhile (true) { spins++; }", "signal")
+
+    def figure_has_png(self, n):
+        reply, out = self.run_cell(f"fl.plot.lines([{{ x: 0, y: {n} }}, {{ x: 1, y: {n + 1} }}], {{ x: 'x', y: 'y' }})", timeout=90)
+        self.assertEqual(reply["status"], "ok", reply)
+        return any("image/png" in m["content"].get("data", {}) for m in out if m["msg_type"] == "execute_result")
+
+    def test_signal_after_browser_started(self):
+        """A figure's static image starts Chromium through playwright, whose own SIGINT handler would
+        close the browser and exit the process: the signal must interrupt the cell and nothing else."""
+        self.value("import * as fl from 'flowlab'; fl.plot.config({ firstImageBudgetMs: 60000, imageBudgetMs: 60000 }); 0")
+        self.assertTrue(self.figure_has_png(1), "the first figure carries a static PNG (Chromium started)")
+        self.check_interrupt("while (true) {}", "signal")
+        self.assertTrue(self.figure_has_png(2), "Chromium survived the interrupt: the next figure still carries a PNG")
+        self.assertTrue(self.km.is_alive())
 
     def test_heartbeat_while_blocked(self):
         ctx = zmq.Context.instance()
