@@ -12,11 +12,6 @@ export type Activation = 'tanh' | 'gelu' | 'geluTanh' | 'silu' | 'relu' | 'elu' 
 const SQRT_HALF = Math.SQRT1_2;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
-/** |x| = relu(x) + relu(−x). */
-function absViaRelu(x: Tensor): Tensor {
-  return tf.add(tf.relu(x), tf.relu(tf.neg(x)));
-}
-
 /**
  * Logistic sigmoid σ(x) = ½(1 + tanh(x/2)) (no overflow, smooth derivatives).
  * @example sigmoid(tf.tensor1d([-1, 0, 1]))
@@ -26,11 +21,15 @@ export function sigmoid(x: Tensor): Tensor {
 }
 
 /**
- * softplus(x) = log(1 + eˣ) = relu(x) + log1p(e^{−|x|}) (stable for large |x|).
+ * softplus(x) = log(1 + eˣ) = m + log1p(e^{x − 2m}), m = relu(x) (so x − 2m = −|x|: stable for
+ * large |x|). Written with m rather than |x| so that autodiff is exact at x = 0 too: there
+ * relu'(0) = 0 makes every derivative that of log1p(eˣ) (softplus'(0) = ½, softplus''(0) = ¼),
+ * whereas relu(x) + log1p(e^{−|x|}) would get 0 from both kinks' subgradients.
  * @example softplus(tf.tensor1d([-30, 0, 30])) // [~0, log 2, 30]
  */
 export function softplus(x: Tensor): Tensor {
-  return tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(absViaRelu(x)))));
+  const m = tf.relu(x);
+  return tf.add(m, tf.log1p(tf.exp(tf.sub(x, tf.mul(2, m)))));
 }
 
 const table: Record<Activation, (x: Tensor) => Tensor> = {

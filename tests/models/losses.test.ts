@@ -1,8 +1,8 @@
 /** Losses and accuracy against hand-computed values (the papers' conventions). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tf } from '../../src/tensor/index.js';
-import { mse, crossEntropy, logistic, maskedMse, maskedCrossEntropy, accuracy, lossByName } from '../../src/models/index.js';
+import { tf, problem } from '../../src/tensor/index.js';
+import { mse, crossEntropy, logistic, maskedMse, maskedCrossEntropy, accuracy, lossByName, softplus } from '../../src/models/index.js';
 
 const val = (t: tf.Scalar) => {
   const v = t.dataSync()[0];
@@ -32,6 +32,29 @@ test('logistic = mean log(1 + exp(−y f)) for ±1 labels, stable for large marg
   const expected = (Math.log1p(Math.exp(-2)) + Math.log1p(Math.exp(1)) + 100 + Math.log1p(Math.exp(-100))) / 3;
   assert.ok(Math.abs(val(logistic(f, y)) - expected) / expected < 1e-6);
   tf.dispose([f, y]);
+});
+
+test('logistic loss has exact derivatives at w = 0 (all margins 0): ∇L = −(1/2n) Σ yᵢxᵢ, H = (1/4n) XᵀX', () => {
+  // Large-step logistic regression starts GD at w = 0; softplus's kinks must not zero the gradient there.
+  const x = [[1, 2], [-0.5, 1], [3, -1]];
+  const yv = [1, -1, 1];
+  const X = tf.tensor2d(x);
+  const Y = tf.tensor2d(yv.map((v) => [v]));
+  const P = problem((w) => logistic(tf.matMul(X, tf.reshape(w, [2, 1])), Y), { dim: 2 });
+  const w0 = tf.zeros([2]) as tf.Tensor1D;
+  const g = P.grad(w0).dataSync();
+  const v = tf.tensor1d([1, -2]);
+  const hv = P.hvp(w0, v).dataSync();
+  const n = x.length;
+  const gRef = [0, 1].map((j) => -x.reduce((a, r, i) => a + yv[i] * r[j], 0) / (2 * n));
+  const hvRef = [0, 1].map((j) => x.reduce((a, r) => a + r[j] * (r[0] * 1 + r[1] * -2), 0) / (4 * n));
+  for (let j = 0; j < 2; j++) {
+    assert.ok(Math.abs(g[j] - gRef[j]) < 1e-6, `grad[${j}] = ${g[j]}, expected ${gRef[j]}`);
+    assert.ok(Math.abs(hv[j] - hvRef[j]) < 1e-5, `hvp[${j}] = ${hv[j]}, expected ${hvRef[j]}`);
+  }
+  const s = (t: number) => { const a = tf.tensor1d([t]); const r = softplus(a).dataSync()[0]; a.dispose(); return r; };
+  assert.ok(Math.abs(s(0) - Math.LN2) < 1e-7 && s(-30) >= 0 && s(-30) < 1e-12 && s(30) === 30, `softplus(0, −30, 30) = ${s(0)}, ${s(-30)}, ${s(30)}`);
+  tf.dispose([X, Y, w0, v]);
 });
 
 test('masked losses average only over unmasked rows', () => {
