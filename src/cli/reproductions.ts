@@ -43,4 +43,8 @@ for (const r of [
   { name: 'optimizer-zoo', file: 'optimizer-zoo.ipynb', paper: 'Rosenbrock and Rastrigin races; Lion box (Chen et al. 2023, arXiv:2310.05898)' },
   { name: 'loss-landscape', file: 'loss-landscape.ipynb', paper: 'Li, Xu, Taylor, Studer & Goldstein 2018, arXiv:1712.09913' },
   { name: 'hessian-spectrum', file: 'hessian-spectrum.ipynb', paper: 'Yao, Gholami, Keutzer & Mahoney 2020 (PyHessian), arXiv:1912.07145' },
+  { name: 'large-step-logistic', file: 'large-step-logistic.ipynb', paper: 'Tyurin 2025 (AAAI), arXiv:2412.08424' },
+  { name: 'adamp-effective-step', file: 'adamp-effective-step.ipynb', paper: 'Heo, Chun, Oh, Han, Yun, Kim, Uh & Ha 2021 (AdamP), arXiv:2006.08217' },
+  { name: 'sam-eigenvalue-regularization', file: 'sam-eigenvalue-regularization.ipynb', paper: 'Agarwala & Dauphin 2023, arXiv:2302.08692' },
+  { name: 'mesa-optimization', file: 'mesa-optimization.ipynb', paper: 'Zheng, Huang, Wang, Wu, Zhu & Li 2024, arXiv:2405.16845' },
 ]) registerReproduction(r);
