@@ -39,6 +39,7 @@ export function notebooksDir(): string {
 for (const r of [
   { name: 'quickstart', file: 'quickstart.ipynb', paper: 'closed forms on a quadratic bowl' },
   { name: 'central-flow-gd', file: 'central-flow-gd.ipynb', paper: 'Cohen, Damian, Talwalkar, Kolter & Lee 2025, arXiv:2410.24206' },
+  { name: 'central-flow-rmsprop', file: 'central-flow-rmsprop.ipynb', paper: 'Cohen, Damian, Talwalkar, Kolter & Lee 2025, arXiv:2410.24206 (§4–5)' },
   { name: 'edge-of-stability', file: 'edge-of-stability.ipynb', paper: 'Cohen, Kaur, Li, Kolter & Talwalkar 2021, arXiv:2103.00065' },
   { name: 'optimizer-zoo', file: 'optimizer-zoo.ipynb', paper: 'Rosenbrock and Rastrigin races; Lion box (Chen et al. 2023, arXiv:2310.05898)' },
   { name: 'loss-landscape', file: 'loss-landscape.ipynb', paper: 'Li, Xu, Taylor, Studer & Goldstein 2018, arXiv:1712.09913' },
