@@ -36,8 +36,8 @@ const quick = (scale as string) !== 'paper';
 const cfg = quick
   ? { n: 500, classes: 4, pool: 2, hidden: [32, 32], lrs: [0.25, 0.3, 0.4], steps: 200 }
   : { n: 5000, classes: 10, pool: 1, hidden: [200, 200], lrs: [0.02, 0.04, 0.067], steps: 2000 };
-const raw = fl.data.mnist({ n: cfg.n, classes: cfg.classes });
-const x = cfg.pool > 1 ? tf.avgPool(raw.x as any, cfg.pool, cfg.pool, 'valid') : raw.x;
+const raw = fl.data.mnist({ n: cfg.n, classes: cfg.classes, pool: cfg.pool });
+const x = raw.x;
 const side = 28 / cfg.pool;
 const model = fl.models.mlp({ input: side * side, hidden: cfg.hidden, output: cfg.classes, activation: 'tanh' });
 const P = fl.problem.fromModel(model, { x, y: raw.y, name: `mnist n=${cfg.n}` }, 'mse');

@@ -46,8 +46,8 @@ const cfg = quick
 const lr = cfg.lr;
 /** USAM's threshold: the root of ηλ(1 + ρλ) = 2 (λ_SAM → 2/η as ρ → 0). */
 const samEdge = (eta: number, rho: number) => (Math.sqrt(1 + 8 * rho / eta) - 1) / (2 * rho);
-const raw = fl.data.mnist({ n: cfg.n, classes: cfg.classes });
-const x = cfg.pool > 1 ? tf.avgPool(raw.x as any, cfg.pool, cfg.pool, 'valid') : raw.x;
+const raw = fl.data.mnist({ n: cfg.n, classes: cfg.classes, pool: cfg.pool });
+const x = raw.x;
 const side = 28 / cfg.pool;
 const model = fl.models.mlp({ input: side * side, hidden: cfg.hidden, output: cfg.classes, activation: 'tanh' });
 const P = fl.problem.fromModel(model, { x, y: raw.y, name: `mnist n=${cfg.n}` }, 'mse');
