@@ -18,7 +18,8 @@
 // 1. along the central flow the sharpness is **pinned at 2/η** once it gets there;
 // 2. GD stays **close to the central flow**, ‖w_GD − w_CF‖ small, while it **drifts away from
 //    gradient flow** (‖w_GD − w_GF‖ grows);
-// 3. the flow's **predicted time-averaged loss** L(w_CF) + tr(X)/η tracks GD's Gaussian-smoothed loss.
+// 3. the flow's **predicted time-averaged loss** L(w_CF) + tr(X)/η is GD's time-averaged loss, and
+//    X is the time-averaged variance of GD's oscillation along the top eigenvector.
 //
 // **Setup.** *quick* (CPU, a few minutes): 500 MNIST digits of 4 classes, downsampled to 14×14,
 // a 196 → 32 → 32 → 4 tanh MLP, MSE on one-hot targets, full-batch GD with η = 0.25 for 300 steps.
@@ -33,8 +34,10 @@
 // **What to expect at quick scale.** The central flow arrives at 2/η and stays there. GD, being
 // deterministic and started at the same point, has an oscillation of round-off size when ηS
 // crosses 2; it needs ~100 steps to grow, so GD's sharpness first overshoots 2/η, then GD
-// self-stabilises (a loss spike) and from then on oscillates around the flow. Claim 3 is therefore
-// checked after that first self-stabilisation; the cell prints the error of L(w_CF) alone next to
+// self-stabilises (a loss spike) and from then on oscillates around the flow — on a network this
+// small in slow cycles: the oscillation dies out (GD's loss touches L(w_CF)), regrows, overshoots.
+// The central flow describes the average over those cycles, so claim 3 compares averages over
+// all steps after the first self-stabilisation; the cell prints the error of L(w_CF) alone next to
 // the prediction's so the size of the oscillation term tr(X)/η can be judged.
 
 // %% parameters
@@ -108,16 +111,23 @@ if (cfEoS === null || Number.isNaN(tEoS)) {
   const atEoS = rows.find((r) => r.step >= tEoS)!;
   claims.push([last.distOptCF < 0.35 * last.distOptGF && last.distOptGF > 2 * atEoS.distOptGF,
     `‖w_GD − w_CF‖ = ${last.distOptCF.toFixed(4)} < 0.35 ‖w_GD − w_GF‖ = ${(0.35 * last.distOptGF).toFixed(4)} at step ${T}, and ‖w_GD − w_GF‖ grew ${(last.distOptGF / atEoS.distOptGF).toFixed(1)}× (> 2×) since step ${atEoS.step}`]);
-  // 3. predicted loss tracks GD's smoothed loss. GD's oscillation needs some steps to grow from
-  // round-off size once ηS > 2 (ηS overshoots, then GD self-stabilises): compare from the first
-  // return of GD's sharpness below 2/η, away from the smoothing window's edges (3σ = 15 steps).
+  // 3. The flow predicts GD's *time-averaged* loss. GD's oscillation needs some steps to grow from
+  // round-off size once ηS > 2 (ηS overshoots, then GD self-stabilises), and at this scale it keeps
+  // coming in slow cycles (grow, overshoot, die out, regrow; ~100 steps), far longer than the
+  // σ = 5 smoothing: average over everything from GD's first return below 2/η.
   const tStab = rows.find((r) => r.step > tEoS && r.eig_1 > 2.05)
     ? rows.find((r) => r.step > tEoS && r.eig_1 < 2 && rows.some((q) => q.step > tEoS && q.step < r.step && q.eig_1 > 2.05))?.step ?? T
     : tEoS;
-  const mid = rows.filter((r) => r.step >= tStab + 15 && r.step <= T - 15);
-  const relP = mid.length ? mean(mid.map((r) => Math.abs(r.lossPredicted - r.lossOptSmoothed) / r.lossOptSmoothed)) : NaN;
-  const relCF = mid.length ? mean(mid.map((r) => Math.abs(r.lossCF - r.lossOptSmoothed) / r.lossOptSmoothed)) : NaN;
-  claims.push([mid.length >= 10 && relP <= 0.1,
-    `predicted loss L(w_CF) + tr(X)/η tracks GD's smoothed loss: mean relative error ${(100 * relP).toFixed(2)} % ≤ 10 % over steps ${tStab + 15}–${T - 15} (after GD first self-stabilises at step ${tStab}; L(w_CF) alone: ${(100 * relCF).toFixed(2)} %)`]);
+  const win = rows.filter((r) => r.step >= tStab && [r.lossOpt, r.lossPredicted, r.lossCF].every(Number.isFinite));
+  const avg = (key: string) => mean(win.map((r) => r[key]).filter(Number.isFinite));
+  const gdAvg = avg('lossOpt'), predAvg = avg('lossPredicted'), cfAvg = avg('lossCF');
+  const relP = Math.abs(predAvg / gdAvg - 1), relCF = Math.abs(cfAvg / gdAvg - 1);
+  claims.push([win.length >= 50 && relP <= 0.03 && relP < relCF / 2,
+    `the predicted loss L(w_CF) + tr(X)/η is GD's time-averaged loss: over steps ${tStab}–${win[win.length - 1]?.step} GD averages ${gdAvg.toFixed(5)}, the prediction ${predAvg.toFixed(5)} (${(100 * relP).toFixed(2)} % ≤ 3 %), while L(w_CF) alone is off by ${(100 * relCF).toFixed(2)} % (the oscillation term accounts for more than half the gap)`]);
+  // 3b. X is the variance of the oscillation: GD's time-averaged squared displacement along u₁.
+  const xKey = Number.isFinite(rows[0]?.X_1) ? 'X_1' : 'sigma2_1';
+  const xAvg = avg(xKey), dAvg = avg('displacementSq_1');
+  claims.push([Math.abs(dAvg / xAvg - 1) <= 0.25,
+    `the predicted oscillation variance X₁₁ (mean ${xAvg.toExponential(3)}) matches GD's time-averaged squared displacement along the flow's top eigenvector (${dAvg.toExponential(3)}, ${(100 * (dAvg / xAvg - 1)).toFixed(1)} %, band ±25 %) over the same steps`]);
 }
 for (const [ok, text] of claims) console.log(`${ok ? 'PASS' : 'FAIL'}: ${text}`);
