@@ -16,7 +16,7 @@ import { listReproductions } from '../../src/cli/reproductions.js';
 /** Index (0-based) of the figure to show per notebook; default the last one. */
 const MAIN: Record<string, number> = {
   'central-flow-gd': 1, 'central-flow-rmsprop': 0, 'edge-of-stability': 0, 'optimizer-zoo': 0, 'large-step-logistic': 0, 'adamp-effective-step': 0,
-  'sam-eigenvalue-regularization': 1, 'mesa-optimization': 1,
+  'sam-eigenvalue-regularization': 1, 'optimizers-alter-solutions': 0, 'mesa-optimization': 1,
 };
 const outDir = process.argv[2] ?? 'out';
 const target = join(dirname(dirname(fileURLToPath(import.meta.url))), 'thumbnails');

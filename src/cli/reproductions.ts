@@ -47,5 +47,6 @@ for (const r of [
   { name: 'large-step-logistic', file: 'large-step-logistic.ipynb', paper: 'Tyurin 2025 (AAAI), arXiv:2412.08424' },
   { name: 'adamp-effective-step', file: 'adamp-effective-step.ipynb', paper: 'Heo, Chun, Oh, Han, Yun, Kim, Uh & Ha 2021 (AdamP), arXiv:2006.08217' },
   { name: 'sam-eigenvalue-regularization', file: 'sam-eigenvalue-regularization.ipynb', paper: 'Agarwala & Dauphin 2023, arXiv:2302.08692' },
+  { name: 'optimizers-alter-solutions', file: 'optimizers-alter-solutions.ipynb', paper: 'Pascanu et al. 2025, arXiv:2507.12224' },
   { name: 'mesa-optimization', file: 'mesa-optimization.ipynb', paper: 'Zheng, Huang, Wang, Wu, Zhu & Li 2024, arXiv:2405.16845' },
 ]) registerReproduction(r);
