@@ -25,6 +25,8 @@ export interface TrackerOptions {
   tol?: number;
   maxIter?: number;
   seed?: number;
+  /** LOBPCG's eigenvalue-change stopping test (see topEigenpairs) [0 = off]. */
+  valueTol?: number;
 }
 
 /** One tracking step's result (values raw, descending; `scaled` = scale·values). */
@@ -47,13 +49,13 @@ export class EigenTracker {
   readonly scale: number;
   readonly dropBelow: number;
   readonly maxTracked: number;
-  private readonly solver: Required<Pick<TrackerOptions, 'method' | 'tol' | 'maxIter' | 'seed'>>;
+  private readonly solver: Required<Pick<TrackerOptions, 'method' | 'tol' | 'maxIter' | 'seed' | 'valueTol'>>;
   /** Current tracked eigenvalues (raw units, descending) and eigenvectors. */
   values: number[] = [];
   vectors: Float32Array[] = [];
   private calls = 0;
 
-  constructor(P: Problem, { threshold = 1.5, scale = 1, dropBelow, maxTracked = 32, method = 'lobpcg', tol = 1e-5, maxIter = 200, seed = 0 }: TrackerOptions = {}) {
+  constructor(P: Problem, { threshold = 1.5, scale = 1, dropBelow, maxTracked = 32, method = 'lobpcg', tol = 1e-5, maxIter = 200, seed = 0, valueTol = 0 }: TrackerOptions = {}) {
     checkProblem(P, 'EigenTracker');
     if (!Number.isFinite(threshold)) throw new Error(`EigenTracker: threshold must be a finite number, got ${threshold}`);
     if (!(scale > 0)) throw new Error(`EigenTracker: scale must be > 0 (e.g. the learning rate), got ${scale}`);
@@ -62,7 +64,7 @@ export class EigenTracker {
     this.scale = scale;
     this.dropBelow = dropBelow ?? 0.75 * threshold;
     this.maxTracked = Math.min(maxTracked, P.dim);
-    this.solver = { method, tol, maxIter, seed };
+    this.solver = { method, tol, maxIter, seed, valueTol };
   }
 
   /** Re-solves at w warm-started from the tracked vectors; grows/shrinks the tracked set. */

@@ -175,3 +175,19 @@ test('LOBPCG guard columns: warm start from the previous top-(k+g) vectors still
   [10, 9.98].forEach((l, i) => assert.ok(rel(r.values[i], l) < 1e-4));
   assert.throws(() => topEigenpairs(P, new Float32Array(n), { method: 'lobpcg', guard: -1 }), /guard must be a non-negative integer/);
 });
+
+test('LOBPCG valueTol (PyHessian-style eigenvalue-change test): the exact top eigenvalue in fewer HVPs than the residual test', () => {
+  const A = matrixFor('rotatedDistinct');
+  const P = quadraticProblem(A, n);
+  // warm start: the exact top eigenvector (column 0 of the construction's rotation) plus 10 % noise
+  const Q = randomOrthogonal(n, 3), noise = lcg(11);
+  const u = Float32Array.from({ length: n }, (_, i) => Q[i * n] + 0.1 * (noise() - 0.5));
+  const byResidual = topEigenpairs(P, new Float32Array(n), { k: 1, method: 'lobpcg', warmStart: [u], tol: 1e-6 });
+  const byValue = topEigenpairs(P, new Float32Array(n), { k: 1, method: 'lobpcg', warmStart: [u], tol: 1e-6, valueTol: 1e-6 });
+  const exact = spectra.rotatedDistinct[0];
+  assert.ok(rel(byValue.values[0], exact) < 1e-5, `λ₁ = ${byValue.values[0]}, exact ${exact}`);
+  assert.ok(byValue.converged);
+  assert.ok(byValue.hvps < byResidual.hvps, `valueTol stops sooner: ${byValue.hvps} vs ${byResidual.hvps} HVPs`);
+  assert.throws(() => topEigenpairs(P, new Float32Array(n), { method: 'lobpcg', valueTol: -1 }), /valueTol must lie in \[0, 1\)/);
+  assert.throws(() => topEigenpairs(P, new Float32Array(n), { method: 'lanczos', valueTol: 1e-5 }), /valueTol applies to method 'lobpcg' only/);
+});

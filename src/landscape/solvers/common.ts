@@ -24,6 +24,8 @@ export interface SolverOptions {
   rng: Rng;
   /** LOBPCG only: extra block columns kept in the Rayleigh–Ritz basis but never refined [0]. */
   guard?: number;
+  /** LOBPCG only: also stop a pair once its Ritz value changes by ≤ valueTol·|θ| in one iteration [0 = off]. */
+  valueTol?: number;
 }
 
 /** Relative residual with a floor on the denominator so near-zero eigenvalues stay meaningful. */

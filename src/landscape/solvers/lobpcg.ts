@@ -15,8 +15,12 @@ import { axpy, combine, dot, multiDot, norm } from '../linalg/vec.js';
 import type { SymOperator } from '../operator.js';
 import { checkInterrupt, relativeResidual, startBlock, type SolverOptions, type SolverResult } from './common.js';
 
-/** Top-k eigenpairs of op by LOBPCG with soft locking, stopping on relative residual ≤ tol. */
-export function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, guard = 0 }: SolverOptions): SolverResult {
+/**
+ * Top-k eigenpairs of op by LOBPCG with soft locking, stopping a pair on relative residual ≤ tol,
+ * or (valueTol > 0) once its Ritz value moved by ≤ valueTol·|θ| in the last iteration — the
+ * eigenvalue converges like the residual squared, so this stops well before the residual test.
+ */
+export function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, guard = 0, valueTol = 0 }: SolverOptions): SolverResult {
   const dim = op.dim;
   let X = startBlock(dim, Math.min(k + guard, dim), start, rng);
   let HX = op.apply(X);
@@ -24,13 +28,15 @@ export function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, guard = 0
   let thetas = rayleighValues(X, HX);
   let P: Float64Array[] = [], HP: Float64Array[] = [];
   let residuals: number[] = [];
+  let previous: number[] | null = null;
   for (let it = 0; ; it++) {
     checkInterrupt();
     const R = X.map((x, i) => axpy(Float64Array.from(HX[i]), -thetas[i], x) as Float64Array);
     const maxAbs = Math.max(...thetas.map(Math.abs));
     residuals = R.map((r, i) => relativeResidual(norm(r), thetas[i], maxAbs));
     // guard columns (i ≥ k) stay soft-locked: they enrich the basis but cost no HVPs
-    const active = residuals.map((r, i) => (i < k && r > tol ? i : -1)).filter((i) => i >= 0);
+    const settled = (i: number) => valueTol > 0 && previous !== null && Math.abs(thetas[i] - previous[i]) <= valueTol * Math.abs(thetas[i]);
+    const active = residuals.map((r, i) => (i < k && r > tol && !settled(i) ? i : -1)).filter((i) => i >= 0);
     if (active.length === 0 || it >= maxIter) {
       return { values: thetas.slice(0, k), vectors: X.slice(0, k), residuals: residuals.slice(0, k), iterations: it, converged: active.length === 0 };
     }
@@ -46,6 +52,7 @@ export function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, guard = 0
     const HW = op.apply(Wk);
     const rr = rayleighRitz([X, Pc, Wk], [HX, HPc, HW], X.length, dim);
     X = rr.next.X; HX = rr.next.HX; P = rr.dir.X; HP = rr.dir.HX;
+    previous = thetas;
     thetas = rr.values;
   }
 }
