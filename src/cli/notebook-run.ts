@@ -9,7 +9,6 @@ import { UsageError } from './args.js';
 import type { Claim, NotebookFigure } from '../lab/report.js';
 import type { Notebook } from '../../kernel/notebook/run.js';
 import type { ServerTarget } from '../remote/server.js';
-import type { SweepNotebook } from '../lab/sweep-notebook.js';
 
 /**
  * Parses `key=value` pairs: values that are valid JSON (numbers, true/false, null, quoted strings,
@@ -110,7 +109,7 @@ async function executeRemotely(input: string, executedPath: string, server: Serv
   ]);
   const problem = await checkServer(server);
   if (problem) throw new Error(`run: ${problem}`);
-  const { notebook, error } = await executeOnServer(server, readNotebook(input) as SweepNotebook, parameters, { timeoutPerCell });
+  const { notebook, error } = await executeOnServer(server, readNotebook(input), parameters, { timeoutPerCell });
   writeFileSync(executedPath, JSON.stringify(notebook, null, 1) + '\n');
-  return { notebook: notebook as Notebook, errors: error ? [error] : [] };
+  return { notebook, errors: error ? [error] : [] };
 }

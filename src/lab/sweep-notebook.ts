@@ -5,12 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import type { NbCell } from '../../kernel/notebook/parameters.js';
+import type { Notebook } from '../../kernel/notebook/run.js';
 
-/** A notebook cell (nbformat 4). */
-export interface SweepCell { cell_type: string; source: string | string[]; metadata?: Record<string, unknown>; outputs?: unknown[]; execution_count?: number | null; id?: string }
+/** A notebook cell (nbformat 4): the kernel's notebook runner's own type. */
+export type SweepCell = NbCell;
 
-/** An nbformat 4 notebook. */
-export interface SweepNotebook { nbformat: number; nbformat_minor: number; metadata: Record<string, unknown>; cells: SweepCell[] }
+/** An nbformat 4 notebook: the kernel's notebook runner's own type. */
+export type SweepNotebook = Notebook;
 
 /** A checked sweep notebook: its JSON, the names its parameters cell declares, and a content hash. */
 export interface LoadedNotebook { path: string; notebook: SweepNotebook; declared: string[]; hash: string }

@@ -106,7 +106,7 @@ export async function executeOnServer(target: ServerTarget, notebook: SweepNoteb
   // KernelAPI + KernelConnection rather than a KernelManager: no background polling of the server.
   const settings = serverSettings(target);
   const nb = JSON.parse(JSON.stringify(notebook)) as SweepNotebook;
-  nb.cells = injectParameters(nb.cells as NbCell[], parameters);
+  nb.cells = injectParameters(nb.cells, parameters);
   let kernel: Kernel.IKernelConnection;
   try {
     const model = await KernelAPI.startNew({ name: kernelName }, settings);
@@ -116,7 +116,7 @@ export async function executeOnServer(target: ServerTarget, notebook: SweepNoteb
   }
   const watch = watchKernel(kernel, where, reconnectGraceMs);
   try {
-    const error = await executeCells(kernel, nb.cells as NbCell[], { failed: watch.failed, signal, timeoutPerCell });
+    const error = await executeCells(kernel, nb.cells, { failed: watch.failed, signal, timeoutPerCell });
     return { notebook: nb, error };
   } finally {
     watch.stop();
