@@ -5,8 +5,11 @@
  *   ~25× faster than `cpu`. Single-threaded in Node (no multithread support detected).
  * - `cpu`: plain-JavaScript kernels (slow; the reference implementation).
  * - `tensorflow`: @tensorflow/tfjs-node (or -node-gpu), native libtensorflow, if installed.
- * - `webgpu`: @tensorflow/tfjs-backend-webgpu with the `webgpu` npm package (Dawn), if a GPU is there.
- * - `auto`: tries them, keeps the fastest that works and prints one line naming the choice.
+ * - `webgpu`: @tensorflow/tfjs-backend-webgpu with the `webgpu` npm package (Dawn) over Vulkan.
+ *   Reads are asynchronous only (see ./read.ts). A software adapter (Mesa's lavapipe/llvmpipe,
+ *   SwiftShader) works, for tests, but is used only when asked for by name.
+ * - `auto`: tries them, keeps the fastest that works (never a software GPU adapter) and prints one
+ *   line naming the choice.
  *
  * Precision is float32 everywhere.
  */
@@ -15,6 +18,7 @@ import { tfjs as tf } from './tfjs.js';
 import '@tensorflow/tfjs-backend-wasm';
 import { useWasmThreads, wasmThreads } from './threads.js';
 import { installWasmMatMulGuard } from './wasm-matmul-guard.js';
+import { read } from './read.js';
 
 /** A backend name accepted by `backend.use`. */
 export type BackendName = 'auto' | 'wasm' | 'cpu' | 'webgpu' | 'tensorflow';
@@ -26,9 +30,43 @@ export interface BackendInfo {
   /** Where it computes, in words (e.g. "CPU (WebAssembly SIMD, 1 thread)"). */
   device: string;
   precision: 'float32';
-  /** Threads the backend computes with. */
+  /** Threads the backend computes with (0 on a GPU). */
   threads: number;
+  /** webgpu only: the adapter, as Dawn reports it. */
+  adapter?: AdapterDescription;
 }
+
+/** A WebGPU adapter as Dawn reports it; `software` is true for CPU emulations such as lavapipe. */
+export interface AdapterDescription {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  software: boolean;
+}
+
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+  isFallbackAdapter?: boolean;
+}
+
+const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|software|softpipe/i;
+
+/** Classifies a WebGPU adapter: software when Dawn says fallback or its names say CPU emulation. */
+export function describeAdapter(adapter: GpuAdapterLike): AdapterDescription {
+  const i = adapter.info ?? {};
+  const d: AdapterDescription = {
+    vendor: i.vendor ?? '',
+    architecture: i.architecture ?? '',
+    device: i.device ?? '',
+    description: i.description ?? '',
+    software: false,
+  };
+  d.software = adapter.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(`${d.architecture} ${d.device} ${d.description}`);
+  return d;
+}
+
+let webgpuAdapter: AdapterDescription | undefined;
 
 async function tryWasm(): Promise<void> {
   // The Node build of the wasm backend finds its .wasm files next to itself (no setWasmPaths needed).
@@ -56,7 +94,7 @@ async function tryTensorflow(): Promise<void> {
   if (!(await tf.setBackend('tensorflow'))) throw new Error("backend 'tensorflow' is installed but failed to initialise");
 }
 
-async function tryWebgpu(): Promise<void> {
+async function tryWebgpu({ allowSoftware = true } = {}): Promise<void> {
   const nav = globalThis as unknown as { navigator?: { gpu?: unknown } };
   if (!nav.navigator?.gpu) {
     let webgpu: { create?: (o: string[]) => unknown; globals?: object };
@@ -69,6 +107,17 @@ async function tryWebgpu(): Promise<void> {
     if (webgpu.globals) Object.assign(globalThis, webgpu.globals);
     const gpu = webgpu.create?.([]);
     Object.defineProperty(globalThis, 'navigator', { value: { ...(nav.navigator ?? {}), gpu }, configurable: true });
+  }
+  const gpu = (globalThis as unknown as { navigator: { gpu?: { requestAdapter(o?: object): Promise<GpuAdapterLike | null> } } }).navigator.gpu;
+  const adapter = await gpu?.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) {
+    throw new Error("backend 'webgpu': no WebGPU adapter (no GPU or no Vulkan driver on this machine); " +
+      'install a Vulkan driver (NVIDIA: the driver\'s libnvidia-vulkan; CPU emulation for tests: Mesa lavapipe) or use wasm.');
+  }
+  webgpuAdapter = describeAdapter(adapter);
+  if (webgpuAdapter.software && !allowSoftware) {
+    throw new Error(`backend 'webgpu': only a software adapter (${adapterName(webgpuAdapter)}) found, slower than wasm; ` +
+      "ask for it by name with backend.use('webgpu')");
   }
   try {
     await import('@tensorflow/tfjs-backend-webgpu' as string);
@@ -89,16 +138,28 @@ const loaders: Record<Exclude<BackendName, 'auto'>, () => Promise<void>> = {
   webgpu: tryWebgpu,
 };
 
-/** Milliseconds for one 256×512 by 512×256 matMul on the active backend (after a warm-up). */
-function probeMs(): number {
-  return tf.tidy(() => {
-    const a = tf.ones([256, 512]);
-    const b = tf.ones([512, 256]);
-    tf.matMul(a, b).dataSync();
+function adapterName(a: AdapterDescription): string {
+  return [a.vendor, a.device || a.description, a.architecture].filter(Boolean).join(' ') || 'unnamed adapter';
+}
+
+/** Milliseconds for one 256×512 by 512×256 matMul on the active backend, read back (after a warm-up). */
+async function probeMs(): Promise<number> {
+  const a = tf.ones([256, 512]);
+  const b = tf.ones([512, 256]);
+  const once = async () => {
+    const c = tf.matMul(a, b);
+    await read(c);
+    c.dispose();
+  };
+  try {
+    await once();
     const t0 = performance.now();
-    for (let i = 0; i < 3; i++) tf.matMul(a, b).dataSync();
+    for (let i = 0; i < 3; i++) await once();
     return (performance.now() - t0) / 3;
-  });
+  } finally {
+    a.dispose();
+    b.dispose();
+  }
 }
 
 /** Options of `backend.use`. */
@@ -111,8 +172,8 @@ export interface UseOptions {
 }
 
 /**
- * Selects the compute backend. `auto` tries tensorflow, webgpu, wasm and cpu, times a small
- * matMul on each that works, keeps the fastest and prints one line naming the choice.
+ * Selects the compute backend. `auto` tries tensorflow, webgpu (hardware adapters only), wasm and
+ * cpu, times a small matMul on each that works, keeps the fastest and prints one line naming the choice.
  * Defaults: name 'auto', threads 1.
  * @example await fl.backend.use('wasm'); fl.backend.info() // { name: 'wasm', ... }
  */
@@ -135,17 +196,19 @@ async function useAuto(): Promise<BackendInfo> {
   const skipped: string[] = [];
   for (const name of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
     try {
-      await loaders[name]();
-      timings.push({ name, ms: probeMs() });
+      await (name === 'webgpu' ? tryWebgpu({ allowSoftware: false }) : loaders[name]());
+      timings.push({ name, ms: await probeMs() });
     } catch (e) {
       skipped.push(`${name}: ${(e as Error).message.split(':')[0]}`);
     }
   }
   if (timings.length === 0) throw new Error(`backend.use('auto'): no backend works (${skipped.join('; ')}).`);
   timings.sort((a, b) => a.ms - b.ms);
-  await loaders[timings[0].name]();
+  // A hardware GPU wins outright: the probe is too small to show what it does at model scale.
+  const chosen = timings.find((t) => t.name === 'webgpu') ?? timings[0];
+  await loaders[chosen.name]();
   const result = info();
-  console.log(`flowlab backend: ${result.name} (${result.device}); fastest of ${timings.map((t) => `${t.name} ${t.ms.toFixed(1)} ms`).join(', ')}` +
+  console.log(`flowlab backend: ${result.name} (${result.device}); ${chosen.name === 'webgpu' ? 'GPU preferred;' : 'fastest of'} ${timings.map((t) => `${t.name} ${t.ms.toFixed(1)} ms`).join(', ')}` +
     (skipped.length ? `; unavailable: ${skipped.map((s) => s.split(':')[0]).join(', ')}` : ''));
   return result;
 }
@@ -168,8 +231,10 @@ export function info(): BackendInfo {
     device = 'native libtensorflow';
     threads = cpus().length;
   } else if (name === 'webgpu') {
-    device = 'GPU (WebGPU)';
+    const a = webgpuAdapter;
+    device = a ? `${a.software ? 'software GPU emulated on the CPU' : 'GPU'} (WebGPU: ${adapterName(a)})` : 'GPU (WebGPU)';
     threads = 0;
+    return { name, device, precision: 'float32', threads, ...(a ? { adapter: { ...a } } : {}) };
   }
   return { name, device, precision: 'float32', threads };
 }

@@ -18,8 +18,9 @@
  */
 import { tfjs as tf } from './tfjs.js';
 import { rng } from './reference.js';
-import { mixedDerivative } from './stencil.js';
+import { stencilTerms } from './stencil.js';
 import type { Problem, Tensor1D } from './types.js';
+import { read, readAndDispose } from './read.js';
 
 /** Tolerances per quantity (relative errors). */
 export interface CheckTolerances {
@@ -90,65 +91,74 @@ function relError(x: ArrayLike<number>, ref: ArrayLike<number>, floor: number): 
   return norm(d) / (Math.max(norm(ref), norm(x)) + floor);
 }
 
-function read(t: tf.Tensor): Float64Array {
-  const out = Float64Array.from(t.dataSync());
-  t.dispose();
-  return out;
+async function readOwned(t: tf.Tensor): Promise<Float64Array> {
+  const [values] = await readAndDispose([t]);
+  return Float64Array.from(values);
 }
 
 /**
  * Checks grad, hvp and curvatureGrad of `P` at `w` against finite differences (see module doc).
  * @example
- * const report = checkDerivatives(P, w, { reference: (w) => plainTsLoss(w) });
+ * const report = await checkDerivatives(P, w, { reference: (w) => plainTsLoss(w) });
  * assert.ok(report.pass, report.toString());
  */
-export function checkDerivatives(P: Problem, w: Tensor1D, opts: CheckOptions = {}): DerivativeCheckReport {
+export async function checkDerivatives(P: Problem, w: Tensor1D, opts: CheckOptions = {}): Promise<DerivativeCheckReport> {
   const { reference, directions = 3, seed = 0, fullDim = 64 } = opts;
   const dim = P.dim;
   const tol = { ...(reference ? DEFAULT_TOL_REF : DEFAULT_TOL_F32), ...opts.tol };
-  const w64 = Float64Array.from(w.dataSync());
+  const w64 = Float64Array.from(await read(w));
   const r = rng(seed);
-  const lossT = P.loss(w);
-  const L = lossT.dataSync()[0];
-  lossT.dispose();
+  const L = (await readOwned(P.loss(w)))[0];
   const scale = 1 + Math.abs(L);
   const errors: CheckTolerances = { loss: 0, grad: 0, hvp: 0, curvatureGrad: 0 };
   const full = reference !== undefined && dim <= fullDim;
 
-  // f(x + Σ cⱼ dⱼ): in float64 through the reference, or in float32 through P.loss.
-  const evalAlong = (dirs: Float64Array[]) => (c: number[]): number => {
+  // f(x + Σ cⱼ dⱼ) at every stencil point: in float64 through the reference, or in float32
+  // through P.loss (all points of one stencil read back together).
+  const pointAlong = (dirs: Float64Array[], c: number[]): Float64Array => {
     const x = Float64Array.from(w64);
     for (let j = 0; j < dirs.length; j++) {
       const d = dirs[j];
       const cj = c[j];
       for (let i = 0; i < dim; i++) x[i] += cj * d[i];
     }
-    if (reference) return reference(x);
-    const t = tf.tensor1d(Float32Array.from(x));
-    const l = P.loss(t);
-    const value = l.dataSync()[0];
-    t.dispose();
-    l.dispose();
-    return value;
+    return x;
   };
   const hs = reference ? [1e-5, 1e-4, 2e-3] : [0.05, 0.1, 0.2];
   const scheme = reference ? 'central2' : 'central4';
-  const fd = (dirs: Float64Array[]) => mixedDerivative(evalAlong(dirs), dirs.length, hs[dirs.length - 1], scheme);
+  const fd = async (dirs: Float64Array[]): Promise<number> => {
+    const h = hs[dirs.length - 1];
+    const terms = stencilTerms(dirs.length, h, scheme);
+    let values: number[];
+    if (reference) {
+      values = terms.map(({ c }) => reference(pointAlong(dirs, c)));
+    } else {
+      const losses = terms.map(({ c }) => tf.tidy(() => P.loss(tf.tensor1d(Float32Array.from(pointAlong(dirs, c))))));
+      values = Array.from(await readAndDispose(losses), (v) => v[0]);
+    }
+    let total = 0;
+    for (let i = 0; i < terms.length; i++) total += terms[i].weight * values[i];
+    return total / h ** dirs.length;
+  };
 
   if (reference) errors.loss = Math.abs(L - reference(w64)) / Math.max(Math.abs(reference(w64)), 1e-30);
-  const g = read(P.grad(w));
+  const g = await readOwned(P.grad(w));
   const basis = (i: number) => {
     const e = new Float64Array(dim);
     e[i] = 1;
     return e;
   };
   // Compare vector x with its finite-difference version along `extra` directions (order = 1 + extra).
-  const compare = (x: Float64Array, extra: Float64Array[], zs: Float64Array[]): number => {
+  const compare = async (x: Float64Array, extra: Float64Array[], zs: Float64Array[]): Promise<number> => {
     const floor = ATOL[extra.length] * scale;
-    if (full) return relError(x, Float64Array.from({ length: dim }, (_, i) => fd([basis(i), ...extra])), floor);
+    if (full) {
+      const ref = new Float64Array(dim);
+      for (let i = 0; i < dim; i++) ref[i] = await fd([basis(i), ...extra]);
+      return relError(x, ref, floor);
+    }
     let worst = 0;
     for (const z of zs) {
-      const err = Math.abs(dot(x, z) - fd([z, ...extra])) * Math.sqrt(dim) / (norm(x) + floor * Math.sqrt(dim));
+      const err = Math.abs(dot(x, z) - await fd([z, ...extra])) * Math.sqrt(dim) / (norm(x) + floor * Math.sqrt(dim));
       worst = Math.max(worst, err);
     }
     return worst;
@@ -159,15 +169,14 @@ export function checkDerivatives(P: Problem, w: Tensor1D, opts: CheckOptions = {
       const u = unitVector(r, dim);
       const v = unitVector(r, dim);
       const zs = full ? [] : [unitVector(r, dim)];
-      if (k === 0) errors.grad = compare(g, [], full ? [] : [zs[0], unitVector(r, dim), unitVector(r, dim)]);
+      if (k === 0) errors.grad = await compare(g, [], full ? [] : [zs[0], unitVector(r, dim), unitVector(r, dim)]);
       const uT = tf.tensor1d(Float32Array.from(u));
       const vT = tf.tensor1d(Float32Array.from(v));
-      const hv = read(P.hvp(wT, vT));
-      const cg = read(P.curvatureGrad(wT, uT, vT));
+      const [hv, cg] = (await readAndDispose([P.hvp(wT, vT), P.curvatureGrad(wT, uT, vT)])).map((x) => Float64Array.from(x));
       uT.dispose();
       vT.dispose();
-      errors.hvp = Math.max(errors.hvp, compare(hv, [v], zs));
-      errors.curvatureGrad = Math.max(errors.curvatureGrad, compare(cg, [u, v], zs));
+      errors.hvp = Math.max(errors.hvp, await compare(hv, [v], zs));
+      errors.curvatureGrad = Math.max(errors.curvatureGrad, await compare(cg, [u, v], zs));
     }
   } finally {
     wT.dispose();

@@ -14,6 +14,30 @@ export const STENCILS = {
 } as const;
 
 /**
+ * The evaluation points of a k-th mixed derivative stencil: coefficient vectors c and weights w,
+ * so that the derivative ≈ Σ w·f(c) / hᵏ (lets callers evaluate f in one batch).
+ * @example stencilTerms(1, 0.1).map((t) => t.c)   // [[-0.1], [0.1]]
+ */
+export function stencilTerms(k: number, h: number, scheme: keyof typeof STENCILS = 'central2'): { c: number[]; weight: number }[] {
+  const { offsets, weights } = STENCILS[scheme];
+  const n = offsets.length;
+  const terms: { c: number[]; weight: number }[] = [];
+  for (let flat = 0; flat < n ** k; flat++) {
+    let r = flat;
+    let weight = 1;
+    const c = new Array<number>(k);
+    for (let j = 0; j < k; j++) {
+      const i = r % n;
+      r = Math.floor(r / n);
+      weight *= weights[i];
+      c[j] = offsets[i] * h;
+    }
+    terms.push({ c, weight });
+  }
+  return terms;
+}
+
+/**
  * k-th mixed directional derivative of `f` at the origin of the coefficient space:
  * `f(c)` evaluates the function at x + Σⱼ cⱼ dⱼ for coefficient vector c of length k.
  * Defaults: scheme 'central2'.
@@ -25,21 +49,7 @@ export function mixedDerivative(
   h: number,
   scheme: keyof typeof STENCILS = 'central2',
 ): number {
-  const { offsets, weights } = STENCILS[scheme];
-  const n = offsets.length;
   let total = 0;
-  const idx = new Array<number>(k).fill(0);
-  for (let flat = 0; flat < n ** k; flat++) {
-    let r = flat;
-    let w = 1;
-    const c = new Array<number>(k);
-    for (let j = 0; j < k; j++) {
-      idx[j] = r % n;
-      r = Math.floor(r / n);
-      w *= weights[idx[j]];
-      c[j] = offsets[idx[j]] * h;
-    }
-    total += w * f(c);
-  }
+  for (const { c, weight } of stencilTerms(k, h, scheme)) total += weight * f(c);
   return total / h ** k;
 }

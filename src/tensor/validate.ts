@@ -3,6 +3,7 @@
  * and the fix.
  */
 import { tfjs as tf } from './tfjs.js';
+import { canReadSync, deferFiniteCheck, readSync } from './read.js';
 
 /** Throws unless `x` is a float32 Tensor1D of length `dim` (NaN/Inf checked when `finite`). */
 export function checkVector(x: unknown, dim: number, where: string, arg: string, finite = true): asserts x is tf.Tensor1D {
@@ -38,16 +39,23 @@ export function checkMatrix(V: unknown, dim: number, where: string, arg: string)
   checkFinite(V, where, `argument '${arg}'`);
 }
 
-/** Throws when `t` holds NaN or ±Inf (one scalar read back: Σ 0·tᵢ is finite iff every tᵢ is). */
+/**
+ * Throws when `t` holds NaN or ±Inf. The check runs on the device (Σ 0·tᵢ is finite iff every tᵢ
+ * is): answered at once on backends with synchronous reads, queued for the next `read*` on webgpu
+ * (see ./read.ts).
+ */
 export function checkFinite(t: tf.Tensor, where: string, what: string): void {
-  const probe = tf.tidy(() => tf.sum(tf.mul(t, 0)));
-  const ok = Number.isFinite(probe.dataSync()[0]);
-  probe.dispose();
-  if (!ok) {
-    throw new Error(`${where}: ${what} contains NaN or Inf; expected finite values ` +
-      (what.startsWith('argument') ? '(check how it was computed).' :
-        '(the loss or its derivatives overflow at this w: lower the learning rate or check the loss for log(0), division by 0, exp overflow).'));
+  const message = `${where}: ${what} contains NaN or Inf; expected finite values ` +
+    (what.startsWith('argument') ? '(check how it was computed).' :
+      '(the loss or its derivatives overflow at this w: lower the learning rate or check the loss for log(0), division by 0, exp overflow).');
+  if (!canReadSync()) {
+    deferFiniteCheck(t, message);
+    return;
   }
+  const probe = tf.tidy(() => tf.sum(tf.mul(t, 0)));
+  const ok = Number.isFinite(readSync(probe)[0]);
+  probe.dispose();
+  if (!ok) throw new Error(message);
 }
 
 /** Throws unless the loss function returned a float32 scalar tensor. */

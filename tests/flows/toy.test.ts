@@ -26,10 +26,10 @@ import { sharpnessToy } from './helpers/toys.js';
 const rows = (t: { objects(): object[] }) => t.objects() as Array<Record<string, number>>;
 const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
 
-test('toy Problem derivatives agree with float64 finite differences', () => {
+test('toy Problem derivatives agree with float64 finite differences', async () => {
   const P = sharpnessToy([[1, 0.5], [0.2, -0.7]], [3, 2]);
   const w = tf.tensor1d([0.3, -0.4, 1.2, 0.8]);
-  const rep = checkDerivatives(P, w, { reference: (x) => P.lossRef(x) });
+  const rep = await checkDerivatives(P, w, { reference: (x) => P.lossRef(x) });
   assert.ok(rep.pass, JSON.stringify(rep));
   w.dispose();
   P.dispose();

@@ -39,13 +39,13 @@ function imageData(n: number, shape: number[], classes: number, seed: number) {
   return { img, Y, x: tf.tensor(Float32Array.from(v), [n, ...shape]), y: tf.tensor2d(Float32Array.from(Y), [n, classes]) };
 }
 
-function check(model: Model, data: { x: tf.Tensor; y: tf.Tensor; mask?: tf.Tensor }, loss: Loss, reference: (w: Float64Array) => number, s: number) {
+async function check(model: Model, data: { x: tf.Tensor; y: tf.Tensor; mask?: tf.Tensor }, loss: Loss, reference: (w: Float64Array) => number, s: number) {
   const before = tf.memory().numTensors;
   const P = fromModel(model, data, loss);
   const r = rng(4);
   // Random N(0, s²) weights: zero-initialised heads would make the check trivial.
   const w = tf.tensor1d(Float32Array.from({ length: model.numParams }, () => s * r.normal()));
-  const report = checkDerivatives(P, w, { reference, directions: 2 });
+  const report = await checkDerivatives(P, w, { reference, directions: 2 });
   assert.equal(report.mode, 'reference-float64');
   assert.ok(report.pass, report.toString());
   w.dispose();
@@ -58,36 +58,36 @@ const resOpts = { width: 2, stages: [1, 1], output: 3 };
 
 for (const [lossName, loss] of [['mse', mse], ['crossEntropy', crossEntropy]] as const) {
   const ref = (f: Float64Array, Y: Float64Array, n: number) => (lossName === 'mse' ? mse64(f, Y, n) : ce64(f, Y, n, 3));
-  test(`vit (tiny: patch 2, dim 4, depth 1, heads 2) + ${lossName}: derivatives match float64 finite differences`, () => {
+  test(`vit (tiny: patch 2, dim 4, depth 1, heads 2) + ${lossName}: derivatives match float64 finite differences`, async () => {
     const d = imageData(2, [4, 4, 1], 3, 1);
-    check(vit({ input: [4, 4, 1], ...vitOpts }), d, loss, (w) => ref(vit64(w, d.img, vitOpts), d.Y, 2), 0.5);
+    await check(vit({ input: [4, 4, 1], ...vitOpts }), d, loss, (w) => ref(vit64(w, d.img, vitOpts), d.Y, 2), 0.5);
     tf.dispose([d.x, d.y]);
   });
-  test(`resnet (tiny: width 2, stages [1, 1]) + ${lossName}: derivatives match float64 finite differences`, () => {
+  test(`resnet (tiny: width 2, stages [1, 1]) + ${lossName}: derivatives match float64 finite differences`, async () => {
     const d = imageData(2, [8, 8, 1], 3, 2);
-    check(resnet({ input: [8, 8, 1], ...resOpts }), d, loss, (w) => ref(resnet64(w, d.img, resOpts), d.Y, 2), 0.5);
+    await check(resnet({ input: [8, 8, 1], ...resOpts }), d, loss, (w) => ref(resnet64(w, d.img, resOpts), d.Y, 2), 0.5);
     tf.dispose([d.x, d.y]);
   });
 }
 
 for (const [kind, loss] of [['mse', maskedMse], ['ce', maskedCrossEntropy]] as const) {
-  test(`causal transformer on the sorting task (tiny) + masked ${kind}: derivatives match float64 finite differences`, () => {
+  test(`causal transformer on the sorting task (tiny) + masked ${kind}: derivatives match float64 finite differences`, async () => {
     const data = sortingTask({ n: 2, vocab: 3, length: 3, seed: 1 });
     const o = { T: 5, vocab: 3, d: 4, heads: 2, layers: 1, mlp: 4, output: 3 };
     const tokens = data.x.dataSync();
     const Y = data.y.dataSync();
     const M = data.mask!.dataSync();
-    check(transformer({ seqLen: 5, vocab: 3, dModel: 4, heads: 2, layers: 1, mlp: 4 }), data, loss, (w) => maskedRef(kind, transformer64(w, tokens, 2, o), Y, M, 3), 0.5);
+    await check(transformer({ seqLen: 5, vocab: 3, dModel: 4, heads: 2, layers: 1, mlp: 4 }), data, loss, (w) => maskedRef(kind, transformer64(w, tokens, 2, o), Y, M, 3), 0.5);
     data.dispose();
   });
 }
 
-test('transformer with vector inputs (AR(1) sequences) + maskedMse: derivatives match float64 finite differences', () => {
+test('transformer with vector inputs (AR(1) sequences) + maskedMse: derivatives match float64 finite differences', async () => {
   const data = ar1Sequences({ n: 2, dim: 2, length: 4, seed: 3, maskFirst: 1 });
   const o = { T: 3, inputDim: 2, d: 4, heads: 2, layers: 1, mlp: 4, output: 2 };
   const X = data.x.dataSync();
   const Y = data.y.dataSync();
   const M = data.mask!.dataSync();
-  check(transformer({ seqLen: 3, inputDim: 2, dModel: 4, heads: 2, layers: 1, mlp: 4 }), data, maskedMse, (w) => maskedRef('mse', transformer64(w, X, 2, o), Y, M, 2), 0.5);
+  await check(transformer({ seqLen: 3, inputDim: 2, dModel: 4, heads: 2, layers: 1, mlp: 4 }), data, maskedMse, (w) => maskedRef('mse', transformer64(w, X, 2, o), Y, M, 2), 0.5);
   data.dispose();
 });

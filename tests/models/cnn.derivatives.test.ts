@@ -60,14 +60,14 @@ for (const c of cases) {
     ['mse', mse, (f: Float64Array) => mse64(f, Y, n)],
     ['crossEntropy', crossEntropy, (f: Float64Array) => ce64(f, Y, n, classes)],
   ] as const) {
-    test(`${c.name} + ${lossName}: derivatives match float64 finite differences`, () => {
+    test(`${c.name} + ${lossName}: derivatives match float64 finite differences`, async () => {
       const before = tf.memory().numTensors;
       const model = c.model();
       const x = tf.tensor4d(Float32Array.from(X), [n, H, W, C]);
       const y = tf.tensor2d(Float32Array.from(Y), [n, classes]);
       const P = fromModel(model, { x, y }, loss);
       const w = tf.tensor1d(model.init(1).map((v) => 1.5 * v));
-      const report = checkDerivatives(P, w, { reference: (w64) => ref(c.ref(w64)), directions: 2 });
+      const report = await checkDerivatives(P, w, { reference: (w64) => ref(c.ref(w64)), directions: 2 });
       assert.ok(report.pass, report.toString());
       tf.dispose([x, y, w]);
       P.dispose();

@@ -35,12 +35,12 @@ for (const impl of ['native', 'slices'] as const) {
   }
 }
 
-test('conv2d via shifted slices differentiates exactly to third order (float64 reference)', () => {
+test('conv2d via shifted slices differentiates exactly to third order (float64 reference)', async () => {
   const x = tf.tensor4d(Float32Array.from(img.v), [2, 6, 6, 3]);
   // L(K) = Σ tanh(conv(x, K))², stride 2, slices path.
   const P = problem((w) => tf.sum(tf.square(tf.tanh(conv2d(x, tf.reshape(w, [3, 3, 3, 4]), { stride: 2, impl: 'slices' })))) as tf.Scalar, { dim: K.length });
   const w = tf.tensor1d(Float32Array.from(K, (v) => 0.3 * v));
-  const report = checkDerivatives(P, w, {
+  const report = await checkDerivatives(P, w, {
     reference: (w64) => conv64(img, w64, 3, 3, 4, 2).v.reduce((a, v) => a + Math.tanh(v) ** 2, 0),
     directions: 2,
   });

@@ -22,7 +22,7 @@ for (const a of ACTIVATIONS) {
     ['mse', mse, (f: Float64Array) => mse64(f, Y, n)],
     ['crossEntropy', crossEntropy, (f: Float64Array) => ce64(f, Y, n, 3)],
   ] as const) {
-    test(`mlp ${a} + ${lossName}: grad, hvp, curvatureGrad match float64 finite differences`, () => {
+    test(`mlp ${a} + ${lossName}: grad, hvp, curvatureGrad match float64 finite differences`, async () => {
       const before = tf.memory().numTensors;
       const model = mlp({ input: widths[0], hidden: [widths[1]], output: widths[2], activation: a });
       const x = tf.tensor2d(Float32Array.from(X), [n, widths[0]]);
@@ -31,7 +31,7 @@ for (const a of ACTIVATIONS) {
       // Scale w up so that activations see their curvature (pre-activations of order 1–2).
       const w0 = model.init(3).map((v) => 2 * v);
       const w = tf.tensor1d(w0);
-      const report = checkDerivatives(P, w, {
+      const report = await checkDerivatives(P, w, {
         reference: (w64) => ref(mlp64(w64, X, n, widths, a as Act)),
         // relu's second and third derivatives vanish away from kinks; FD near a kink is the only risk.
         directions: 2,

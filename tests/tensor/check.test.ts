@@ -29,11 +29,11 @@ test('the harness catches slightly wrong derivatives', async () => {
   const w = tf.tensor1d(m.w0);
   const before = tf.memory().numTensors;
   for (const fullDim of [64, 0]) {
-    const ok = checkDerivatives(P, w, { reference: m.reference, directions: 2, fullDim });
+    const ok = await checkDerivatives(P, w, { reference: m.reference, directions: 2, fullDim });
     assert.ok(ok.pass, ok.toString());
     const cases = [['grad', 1 + 1e-3], ['hvp', 1 + 1e-2], ['curvatureGrad', 1 + 3e-2]] as const;
     for (const [which, factor] of cases) {
-      const report = checkDerivatives(perturbed(P, which, factor), w, { reference: m.reference, directions: 2, fullDim });
+      const report = await checkDerivatives(perturbed(P, which, factor), w, { reference: m.reference, directions: 2, fullDim });
       assert.equal(report.passed[which], false, `${which} ×${factor} not caught (fullDim ${fullDim}):\n${report.toString()}`);
       assert.match(report.toString(), new RegExp(`${which} .*FAIL`));
     }

@@ -22,7 +22,7 @@ for (const be of ['cpu', 'wasm'] as const) {
         const m = mlp(act, loss, { seed: 3 });
         const P = problem(m.loss, { dim: m.dim, name: `${act}/${loss}` });
         const w = tf.tensor1d(m.w0);
-        const report = checkDerivatives(P, w, { reference: m.reference, directions: 2 });
+        const report = await checkDerivatives(P, w, { reference: m.reference, directions: 2 });
         if (!report.pass) failures.push(report.toString());
         w.dispose();
       }
@@ -36,7 +36,7 @@ test('float32-stencil mode (no reference) passes on a GELU MLP and its report re
   const m = mlp('gelu', 'xent', { seed: 5 });
   const P = problem(m.loss, { dim: m.dim, name: 'gelu-mlp' });
   const w = tf.tensor1d(m.w0);
-  const report = checkDerivatives(P, w, { directions: 2 });
+  const report = await checkDerivatives(P, w, { directions: 2 });
   w.dispose();
   assert.equal(report.mode, 'float32-stencil');
   assert.ok(report.pass, report.toString());

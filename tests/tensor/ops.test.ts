@@ -21,7 +21,7 @@ for (const be of ['cpu', 'wasm'] as const) {
       const P = problem(o.loss, { dim: o.dim, name: c.name });
       const w = tf.tensor1d(caseW0(c, 7));
       try {
-        const report = checkDerivatives(P, w, { reference: o.reference, directions: 2, tol: { grad: 1e-5, hvp: 1e-4, curvatureGrad: 1e-3, ...c.tol } });
+        const report = await checkDerivatives(P, w, { reference: o.reference, directions: 2, tol: { grad: 1e-5, hvp: 1e-4, curvatureGrad: 1e-3, ...c.tol } });
         if (!report.pass) failures.push(report.toString());
       } catch (e) {
         failures.push(`${c.name}: ${(e as Error).message}`);
