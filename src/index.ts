@@ -11,7 +11,7 @@
 import { problem as makeProblem } from './tensor/index.js';
 import { fromModel } from './models/index.js';
 
-export { tf, backend, checkDerivatives, reference } from './tensor/index.js';
+export { tf, backend, checkDerivatives, reference, read, readScalars, readPacked } from './tensor/index.js';
 export type { Problem, ParamSpec, ParamEntry, Tensor, Scalar, Tensor1D, Tensor2D } from './tensor/index.js';
 
 /**

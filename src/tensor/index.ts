@@ -11,4 +11,5 @@ export { mixedDerivative } from './stencil.js';
 export { gradOf, hvpOf, hvpBatchOf, curvatureGradOf, valueAndGradOf } from './autodiff.js';
 export { originalGradient, safeGradientKernels, withOriginalGradients } from './gradients/index.js';
 export { tensorBundle } from './display.js';
+export { read, readScalars, readPacked, readAndDispose, flushChecks, canReadSync } from './read.js';
 export type { Problem, ParamSpec, ParamEntry, Tensor, Scalar, Tensor1D, Tensor2D } from './types.js';

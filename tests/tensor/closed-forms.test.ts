@@ -6,6 +6,7 @@
  * Computed in float64 here; compared at float32 precision, on cpu and wasm.
  */
 import { test } from 'node:test';
+import { testBackends } from '../backends.js';
 import assert from 'node:assert/strict';
 import { tf } from '../../src/tensor/tf.js';
 import { backend, problem, reference as ref } from '../../src/tensor/index.js';
@@ -28,7 +29,7 @@ function relErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
 }
 const read = (t: tf.Tensor) => { const x = t.dataSync().slice(); t.dispose(); return x; };
 
-for (const be of ['cpu', 'wasm'] as const) {
+for (const be of testBackends()) {
   test(`quadratic ½wᵀAw: hvp = Av, hvpBatch = rows of A·V, curvatureGrad = 0 (${be})`, async () => {
     await backend.use(be);
     const At = tf.tensor2d(Float32Array.from(A), [n, n]);

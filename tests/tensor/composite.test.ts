@@ -6,6 +6,7 @@
  * the harness (no reference) passes too, with its documented weaker tolerances.
  */
 import { test } from 'node:test';
+import { testBackends } from '../backends.js';
 import assert from 'node:assert/strict';
 import { tf } from '../../src/tensor/tf.js';
 import { backend, checkDerivatives, problem } from '../../src/tensor/index.js';
@@ -13,7 +14,7 @@ import { mlp, type Activation } from './fixtures.js';
 
 const ACTS: Activation[] = ['tanh', 'sigmoid', 'gelu', 'geluTanh', 'silu', 'softplus', 'elu'];
 
-for (const be of ['cpu', 'wasm'] as const) {
+for (const be of testBackends()) {
   test(`2-layer MLPs (7 activations × MSE/cross-entropy) match float64 references on ${be}`, async () => {
     await backend.use(be);
     const failures: string[] = [];

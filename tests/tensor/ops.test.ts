@@ -7,12 +7,13 @@
  * norm, moments, pad, tile, sigmoidCrossEntropy, fused.matMul).
  */
 import { test } from 'node:test';
+import { testBackends } from '../backends.js';
 import assert from 'node:assert/strict';
 import { tf } from '../../src/tensor/tf.js';
 import { backend, checkDerivatives, problem } from '../../src/tensor/index.js';
 import { OP_CASES, caseObjective, caseW0 } from './op-cases.js';
 
-for (const be of ['cpu', 'wasm'] as const) {
+for (const be of testBackends()) {
   test(`every op: exact derivatives to third order on ${be}`, async () => {
     await backend.use(be);
     const failures: string[] = [];
