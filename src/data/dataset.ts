@@ -5,7 +5,8 @@
 import { tf } from '../tensor/tf.js';
 import type { Tensor } from '../tensor/types.js';
 import { JUPYTER_DISPLAY, type MimeBundle } from '../runtime/display.js';
-import { displayBundle } from './display.js';
+import { displayBundle, displayBundleAsync } from './display.js';
+import { canReadSync } from '../tensor/read.js';
 
 /** A supervised dataset held as tensors (the caller disposes it with `dispose()`). */
 export interface Dataset {
@@ -31,7 +32,7 @@ export interface Dataset {
   readonly normalization?: { mean: number[]; std: number[] };
   /** Frees the tensors. */
   dispose(): void;
-  [JUPYTER_DISPLAY](): MimeBundle;
+  [JUPYTER_DISPLAY](): MimeBundle | Promise<MimeBundle>;
 }
 
 /** Fields a loader supplies to `makeDataset`. */
@@ -61,7 +62,7 @@ export function makeDataset(fields: DatasetFields): Dataset {
       fields.mask?.dispose();
     },
     [JUPYTER_DISPLAY]() {
-      return displayBundle(ds);
+      return canReadSync() ? displayBundle(ds) : displayBundleAsync(ds);
     },
   };
   Object.defineProperty(ds, 'toString', { value: () => String(displayBundle(ds, { plainOnly: true })['text/plain']), enumerable: false });

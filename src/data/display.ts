@@ -5,6 +5,8 @@
 import type { MimeBundle } from '../runtime/display.js';
 import type { Dataset } from './dataset.js';
 import { encodePng } from './png.js';
+import { read, readSync } from '../tensor/read.js';
+import type { Tensor } from '../tensor/types.js';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
@@ -51,8 +53,7 @@ export function imageGrid(values: Float32Array, shape: number[], count: number, 
   return encodePng(W, H, ch as 1 | 3, out);
 }
 
-function scatterSvg(ds: Dataset): string {
-  const v = ds.x.dataSync();
+function scatterSvg(ds: Dataset, v: ArrayLike<number>): string {
   const n = Math.min(ds.n, 2000);
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
   for (let i = 0; i < n; i++) {
@@ -71,29 +72,58 @@ function scatterSvg(ds: Dataset): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300" viewBox="0 0 300 300">${dots.join('')}</svg>`;
 }
 
+/** What the preview shows: the first ≤ 32 images, or the 2-D points; null when there is no preview. */
+function previewTensor(ds: Dataset): Tensor | null {
+  const [h, w, c] = ds.shape;
+  if (ds.shape.length === 3 && (c === 1 || c === 3) && h * w <= 256 * 256) return ds.x.slice(0, Math.min(ds.n, 32));
+  if (ds.shape.length === 1 && ds.shape[0] === 2) return ds.x.slice(0, Math.min(ds.n, 2000));
+  return null;
+}
+
 /**
- * The MIME bundle of a dataset: text/plain always; text/html with a preview and counts.
+ * The MIME bundle of a dataset: text/plain always; text/html with a preview and counts. Reads the
+ * preview synchronously: CPU backends only (on webgpu use `await displayBundleAsync(ds)`).
  * @example displayBundle(fl.data.mnist({ n: 100 }))['text/plain']
  */
 export function displayBundle(ds: Dataset, { plainOnly = false } = {}): MimeBundle {
+  if (plainOnly) return buildBundle(ds, null, true);
+  const t = previewTensor(ds);
+  try {
+    return buildBundle(ds, t ? readSync(t, 'await displayBundleAsync(ds)') as Float32Array : null, false);
+  } finally {
+    t?.dispose();
+  }
+}
+
+/**
+ * `displayBundle` for any backend (one async read of the preview). Datasets display through it on webgpu.
+ * @example await displayBundleAsync(fl.data.mnist({ n: 100 }))
+ */
+export async function displayBundleAsync(ds: Dataset): Promise<MimeBundle> {
+  const t = previewTensor(ds);
+  try {
+    return buildBundle(ds, t ? await read(t) : null, false);
+  } finally {
+    t?.dispose();
+  }
+}
+
+function buildBundle(ds: Dataset, values: Float32Array | null, plainOnly: boolean): MimeBundle {
   const counts = classCounts(ds);
   const plain = `${ds.name}: n=${ds.n}, x [${ds.x.shape.join(', ')}], y [${ds.y.shape.join(', ')}]` +
     (ds.classes > 0 ? `, classes=${ds.classes} (counts ${counts.join('/')})` : '');
   if (plainOnly) return { 'text/plain': plain };
   const bundle: MimeBundle = { 'text/plain': plain };
   let preview = '';
-  const [h, w, c] = ds.shape;
-  if (ds.shape.length === 3 && (c === 1 || c === 3) && h * w <= 256 * 256) {
+  const w = ds.shape[1];
+  if (values && ds.shape.length === 3) {
     const k = Math.min(ds.n, 32);
-    const sample = ds.x.slice(0, k);
-    const values = sample.dataSync() as Float32Array;
-    sample.dispose();
     const png = imageGrid(values, ds.shape, k);
     const b64 = Buffer.from(png).toString('base64');
     bundle['image/png'] = b64;
     preview = `<img alt="first ${k} examples" style="image-rendering:pixelated;width:${Math.min(8, k) * (w + 1) * 3}px" src="data:image/png;base64,${b64}"/>`;
-  } else if (ds.shape.length === 1 && ds.shape[0] === 2) {
-    preview = scatterSvg(ds);
+  } else if (values && ds.shape.length === 1) {
+    preview = scatterSvg(ds, values);
     bundle['image/svg+xml'] = preview;
   }
   const names = ds.classNames ?? counts.map((_, i) => String(i));

@@ -4,17 +4,20 @@ import { tf } from '../tensor/tf.js';
 import type { Tensor1D } from '../tensor/types.js';
 import type { OptState } from '../optim/types.js';
 import { serializeState, deserializeState } from '../optim/state.js';
+import { read } from '../tensor/read.js';
 
 /** What a checkpoint holds. `w` and `state` are tensors the holder owns. */
 export interface Checkpoint { w: Tensor1D; state: OptState; step: number }
 
 /**
- * Writes a checkpoint as JSON (atomically: a temporary file renamed over `path`).
- * @example saveCheckpoint('run.ckpt.json', { w, state, step: 500 });
+ * Writes a checkpoint as JSON (atomically: a temporary file renamed over `path`). Async: it reads
+ * w and the state's tensors.
+ * @example await saveCheckpoint('run.ckpt.json', { w, state, step: 500 });
  */
-export function saveCheckpoint(path: string, { w, state, step }: Checkpoint): void {
+export async function saveCheckpoint(path: string, { w, state, step }: Checkpoint): Promise<void> {
   if (typeof path !== 'string' || !path) throw new TypeError('saveCheckpoint: path must be a file path string.');
-  const json = JSON.stringify({ format: 'flowlab-checkpoint', version: 1, step, w: Array.from(w.dataSync()), state: serializeState(state) });
+  const wValues = await read(w);
+  const json = JSON.stringify({ format: 'flowlab-checkpoint', version: 1, step, w: Array.from(wValues), state: await serializeState(state) });
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, json);
   renameSync(tmp, path);

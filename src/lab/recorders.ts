@@ -1,12 +1,14 @@
 /**
  * Recorders: pluggable per-step measurements for train() (and any loop that wants columns).
  * A recorder has a name, an interval and a function of the step context returning a number
- * (column `name`) or a record of numbers (one column per key, named by the key).
+ * (column `name`) or a record of numbers (one column per key, named by the key), or a promise of
+ * either (recorders that read tensors are async: see src/tensor/read.ts).
  */
 import { tf } from '../tensor/tf.js';
 import type { Problem, Tensor, Tensor1D } from '../tensor/types.js';
 import type { GradientTransformation, OptState, Params } from '../optim/types.js';
 import { sharpness, preconditionedSharpness, topEigenpairs } from '../landscape/index.js';
+import { readAndDispose } from '../tensor/read.js';
 
 /** What a recorder sees at step t (all tensors belong to train(): read them, never dispose them). */
 export interface StepContext {
@@ -29,7 +31,7 @@ export interface Recorder {
   name: string;
   /** Record every `every` steps (default 1). */
   every?: number;
-  record(ctx: StepContext): number | Record<string, number>;
+  record(ctx: StepContext): number | Record<string, number> | Promise<number | Record<string, number>>;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface Recorder {
  * @example train(P, opt, { w0, steps, recorders: [sharpnessRecorder(10)] })
  */
 export function sharpnessRecorder(every: number): Recorder {
-  return { name: 'sharpness', every, record: (c) => sharpness(c.problem, c.w) };
+  return { name: 'sharpness', every, record: async (c) => await sharpness(c.problem, c.w) };
 }
 
 /**
@@ -47,8 +49,8 @@ export function sharpnessRecorder(every: number): Recorder {
 export function eigsRecorder(every: number, k: number): Recorder {
   return {
     name: 'eigs', every,
-    record: (c) => {
-      const { values } = topEigenpairs(c.problem, c.w, { k });
+    record: async (c) => {
+      const { values } = await topEigenpairs(c.problem, c.w, { k });
       return Object.fromEntries(values.map((v, i) => [`eig${i + 1}`, v]));
     },
   };
@@ -58,9 +60,10 @@ export function eigsRecorder(every: number, k: number): Recorder {
  * The diagonal preconditioner P = diag(√ν̂ + ε)/η of RMSProp/Adam-type states on a flat w
  * (Cohen et al. 2025, central flows): reads `leaves._.nu` (rmsprop) or `leaves._.v`
  * (adam/adamw), bias-corrected when the optimizer is. Returns null when the state has neither.
- * @example const p = adaptivePreconditioner(opt, state, 2e-5);
+ * Async (reads ν̂ once).
+ * @example const p = await adaptivePreconditioner(opt, state, 2e-5);
  */
-export function adaptivePreconditioner(opt: GradientTransformation, state: OptState, lr: number): Float32Array | null {
+export async function adaptivePreconditioner(opt: GradientTransformation, state: OptState, lr: number): Promise<Float32Array | null> {
   const leaves = (state as { leaves?: Record<string, Record<string, unknown>> }).leaves;
   const leaf = leaves?._;
   const count = (state as { count?: number }).count ?? 0;
@@ -69,7 +72,8 @@ export function adaptivePreconditioner(opt: GradientTransformation, state: OptSt
   if (!nu || !(nu instanceof tf.Tensor) || h.b2 === undefined) return null;
   const corr = h.biasCorrection === false ? 1 : 1 - Math.pow(h.b2, count);
   const eps = h.eps ?? 0;
-  return tf.tidy(() => tf.div(tf.add(tf.sqrt(tf.div(nu, corr)), eps), lr).dataSync() as Float32Array);
+  const p = tf.tidy(() => tf.div(tf.add(tf.sqrt(tf.div(nu, corr)), eps), lr));
+  return (await readAndDispose([p]))[0];
 }
 
 /**
@@ -79,10 +83,10 @@ export function adaptivePreconditioner(opt: GradientTransformation, state: OptSt
 export function preconditionedSharpnessRecorder(every: number): Recorder {
   return {
     name: 'preconditionedSharpness', every,
-    record: (c) => {
-      const p = adaptivePreconditioner(c.optimizer, c.state, c.lr);
+    record: async (c) => {
+      const p = await adaptivePreconditioner(c.optimizer, c.state, c.lr);
       if (!p) throw new Error(`train: every.preconditionedSharpness needs an RMSProp/Adam-type optimizer on a flat w (state with a second moment); ${c.optimizer.name} has none. Add your own recorder instead.`);
-      return preconditionedSharpness(c.problem, c.w, p);
+      return await preconditionedSharpness(c.problem, c.w, p);
     },
   };
 }
@@ -94,14 +98,14 @@ export function preconditionedSharpnessRecorder(every: number): Recorder {
 export function evalRecorder(every: number, evalProblem?: Problem): Recorder {
   return {
     name: 'evalLoss', every,
-    record: (c) => {
+    record: async (c) => {
       const P = evalProblem ?? c.problem;
       const x = c.optimizer.evalParams ? (c.optimizer.evalParams(c.state) as Tensor1D) : c.w;
-      const l = P.loss(x);
-      const v = l.dataSync()[0];
-      l.dispose();
-      if (x !== c.w) x.dispose();
-      return v;
+      try {
+        return (await readAndDispose([P.loss(x)]))[0][0];
+      } finally {
+        if (x !== c.w) x.dispose();
+      }
     },
   };
 }

@@ -10,6 +10,7 @@ import type { GradientTransformation, OptState } from '../optim/types.js';
 import { cloneState, disposeState } from '../optim/state.js';
 import { currentLr } from '../optim/combinators.js';
 import { interruptRequested } from '../runtime/index.js';
+import { readAndDispose, readScalars } from '../tensor/read.js';
 import { progress as makeProgress } from './progress.js';
 import { saveCheckpoint, loadCheckpoint, type Checkpoint } from './checkpoint.js';
 import { eigsRecorder, evalRecorder, preconditionedSharpnessRecorder, sharpnessRecorder, type Recorder, type StepContext } from './recorders.js';
@@ -88,7 +89,8 @@ function batchProblem(problem: Problem, batch: TrainOptions['batch'], step: numb
 /**
  * Trains `problem` with `optimizer` for `steps` steps from `w0` (or a checkpoint); returns the
  * table of recorded rows (columns step, loss, gradNorm, updateNorm, lr, + analyses/recorders).
- * Yields to the event loop every ~50 ms (output flows, interrupts arrive), stops cleanly on an
+ * One packed read per step (L(w_t), ‖∇L‖, the previous row's ‖update‖: see src/tensor/read.ts), so it
+ * runs on webgpu. Yields to the event loop every ~50 ms (output flows, interrupts arrive), stops cleanly on an
  * interrupt (`interrupted: true`, rows kept) and on a non-finite loss (`diverged`, a warning).
  * @example
  * const run = await train(P, fl.optim.adam({ lr: 1e-3 }), { w0, steps: 1000, every: { sharpness: 10 } });
@@ -109,12 +111,20 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
   let interrupted = false;
   let diverged: TrainResult['diverged'];
   let lastYield = performance.now();
-  const save = () => checkpoint && saveCheckpoint(checkpoint.path, { w, state, step });
+  const save = async () => { if (checkpoint) await saveCheckpoint(checkpoint.path, { w, state, step }); };
+  // ‖update‖ of the last recorded row, read with the next step's packed read (one read per step).
+  let pendingUpdateNorm: { row: Record<string, number | null>; norm: tf.Scalar } | null = null;
+  const fillUpdateNorm = (value: number | undefined) => {
+    if (!pendingUpdateNorm) return;
+    pendingUpdateNorm.row.updateNorm = value ?? null;
+    pendingUpdateNorm.norm.dispose();
+    pendingUpdateNorm = null;
+  };
 
   while (step < steps) {
     if (interruptRequested()) { interrupted = true; break; }
     const P = batchProblem(problem, batch, step);
-    let lossT, grad: Tensor1D;
+    let lossT: tf.Scalar, grad: Tensor1D;
     try {
       ({ loss: lossT, grad } = P.lossAndGrad(w));
     } catch (e) {
@@ -122,21 +132,37 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
       diverged = { step, reason: (e as Error).message };
       break;
     }
-    const loss = lossT.dataSync()[0];
-    lossT.dispose();
+    const due = all.filter((rec) => step % (rec.every ?? 1) === 0);
+    const recordRow = step % logEvery === 0 || due.length > 0;
+    const gradNormT = recordRow && step % gradEvery === 0 ? tf.tidy(() => tf.norm(grad)) as tf.Scalar : null;
+    // The step's one read: L(w_t), ‖∇L(w_t)‖ and the previous row's ‖update‖ (plus queued finite checks).
+    let values: number[];
+    try {
+      values = await readScalars([lossT, ...(gradNormT ? [gradNormT] : []), ...(pendingUpdateNorm ? [pendingUpdateNorm.norm] : [])]);
+    } catch (e) {
+      if (!isFiniteError(e)) throw e;
+      diverged = { step, reason: (e as Error).message };
+      grad.dispose();
+      break;
+    } finally {
+      lossT.dispose();
+      gradNormT?.dispose();
+    }
+    const loss = values[0];
+    const gn = gradNormT ? values[1] : null;
+    fillUpdateNorm(pendingUpdateNorm ? values[values.length - 1] : undefined);
     if (!Number.isFinite(loss)) { grad.dispose(); diverged = { step, reason: `loss = ${loss}` }; break; }
     const lr = currentLr(optimizer, state);
-    const r = optimizer.update(grad, state, w, { loss, problem: P, w, step });
+    const r = await optimizer.update(grad, state, w, { loss, problem: P, w, step });
     const updates = r.updates as Tensor1D;
     const wNext = tf.add(w, updates) as Tensor1D;
-    const due = all.filter((rec) => step % (rec.every ?? 1) === 0);
     let recorded: Record<string, number | null> | undefined;
-    if (step % logEvery === 0 || due.length > 0) {
-      const [gn, un] = tf.tidy(() => [tf.norm(grad), tf.norm(updates)]).map((t) => { const v = t.dataSync()[0]; t.dispose(); return v; });
-      const row: Record<string, number | null> = { step, loss, gradNorm: step % gradEvery === 0 ? gn : null, updateNorm: un, lr: Number.isFinite(lr) ? lr : null };
+    if (recordRow) {
+      const row: Record<string, number | null> = { step, loss, gradNorm: gn, updateNorm: null, lr: Number.isFinite(lr) ? lr : null };
+      pendingUpdateNorm = { row, norm: tf.keep(tf.tidy(() => tf.norm(updates)) as tf.Scalar) };
       const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr };
       for (const rec of due) {
-        const v = rec.record(ctx);
+        const v = await rec.record(ctx);
         if (typeof v === 'number') row[rec.name] = v;
         else for (const [k, x] of Object.entries(v)) row[k] = x;
       }
@@ -145,6 +171,7 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
     }
     let stop = false;
     if (callbacks.length) {
+      if (recorded && pendingUpdateNorm) fillUpdateNorm((await readScalars([pendingUpdateNorm.norm]))[0]); // callbacks see whole rows
       const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr, row: recorded };
       for (const cb of callbacks) if ((await cb(ctx)) === 'stop') stop = true;
     }
@@ -155,30 +182,37 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
     w.dispose();
     w = wNext;
     step++;
-    if (checkpoint?.every && step % checkpoint.every === 0) save();
+    if (checkpoint?.every && step % checkpoint.every === 0) await save();
     bar?.update(step, `loss ${loss.toPrecision(4)}`);
     if (stop) break;
     if (performance.now() - lastYield > 50) { await nextTick(); lastYield = performance.now(); }
   }
-  if (!diverged && !isAllFinite(w)) diverged = { step, reason: 'w contains NaN or Inf' };
+  // The run's last read: the pending ‖update‖ and whether w is finite, then L(w_final).
+  const finiteT = tf.tidy(() => tf.cast(tf.all(tf.isFinite(w)), 'float32')) as tf.Scalar;
+  let wFinite = false;
+  try {
+    const v = await readScalars([finiteT, ...(pendingUpdateNorm ? [pendingUpdateNorm.norm] : [])]);
+    wFinite = v[0] === 1;
+    fillUpdateNorm(pendingUpdateNorm ? v[1] : undefined);
+  } catch (e) {
+    if (!isFiniteError(e)) throw e;
+    fillUpdateNorm(undefined);
+    diverged ??= { step, reason: (e as Error).message };
+  } finally {
+    finiteT.dispose();
+  }
+  if (!diverged && !wFinite) diverged = { step, reason: 'w contains NaN or Inf' };
   let finalLoss = NaN;
   if (!diverged) {
-    try { const l = problem.loss(w); finalLoss = l.dataSync()[0]; l.dispose(); } catch (e) { if (!isFiniteError(e)) throw e; }
+    try { finalLoss = (await readAndDispose([problem.loss(w)]))[0][0]; } catch (e) { if (!isFiniteError(e)) throw e; }
   }
   if (diverged) {
     const msg = `train: diverged at step ${diverged.step} (${diverged.reason.split(';')[0]}); lower the learning rate. The rows recorded so far are kept.`;
     if (typeof process !== 'undefined' && process.emitWarning) process.emitWarning(msg, 'FlowlabDivergenceWarning'); else console.warn(msg);
   }
-  save();
+  await save();
   bar?.close(interrupted ? 'interrupted' : diverged ? `diverged at ${diverged.step}` : `loss ${finalLoss.toPrecision(4)}`);
   return { table: toTable(rows), w, state, step, interrupted, diverged, finalLoss };
-}
-
-function isAllFinite(w: Tensor1D): boolean {
-  const t = tf.tidy(() => tf.all(tf.isFinite(w)));
-  const ok = t.dataSync()[0] === 1;
-  t.dispose();
-  return ok;
 }
 
 /** Rows → arquero table; a column absent from a row is null there. */

@@ -7,7 +7,8 @@ import { problem } from '../tensor/problem.js';
 import { tf } from '../tensor/tf.js';
 import type { Problem, Scalar, Tensor, Tensor1D, Tensor2D } from '../tensor/types.js';
 import { rng } from '../data/random.js';
-import { accuracy, lossByName, type Loss } from './losses.js';
+import { accuracyOnDevice, lossByName, type Loss } from './losses.js';
+import { readScalars } from '../tensor/read.js';
 import type { Model } from './model.js';
 
 /** What `fromModel` needs of a dataset (every `fl.data` Dataset qualifies). */
@@ -51,7 +52,8 @@ export interface ModelProblem extends Problem {
    */
   sample(step: number): Int32Array;
   /** Loss and accuracy over the whole data set (accuracy: see `accuracy`). */
-  evaluate(w: Tensor1D): { loss: number; accuracy: number };
+  /** Loss and accuracy on the whole dataset (async: one read). */
+  evaluate(w: Tensor1D): Promise<{ loss: number; accuracy: number }>;
   /** Frees the tensors this problem holds (chunks, minibatches; not the data set). */
   dispose(): void;
 }
@@ -60,7 +62,8 @@ interface Chunk {
   x: Tensor;
   y: Tensor;
   mask?: Tensor;
-  weight: number;
+  /** Share of the batch: k/m, or (masked) a device scalar Σ mask_chunk / Σ mask. */
+  weight: number | Scalar;
 }
 
 /** Per-example tape bytes ≈ 4 bytes × 24 live copies of the forward activations (forward, backward, double backward). */
@@ -99,14 +102,16 @@ export function fromModel(model: Model, data: SupervisedData, loss: Loss | strin
       chunks = [{ x, y, mask, weight: 1 }];
       return;
     }
-    const total = mask ? tf.tidy(() => tf.sum(mask).dataSync()[0]) : m;
+    // Masked chunks weigh by their unmasked rows: weights stay on the device (no read).
+    const total = mask ? tf.tidy(() => tf.maximum(tf.sum(mask), 1)) : null;
+    if (total) owned.push(total);
     chunks = [];
     for (let s = 0; s < m; s += size) {
       const k = Math.min(size, m - s);
       const part = (t: Tensor) => tf.slice(t, [s, ...Array(t.rank - 1).fill(0)], [k, ...t.shape.slice(1)]);
       const c: Chunk = { x: part(x), y: part(y), mask: mask ? part(mask) : undefined, weight: 0 };
-      c.weight = mask ? tf.tidy(() => tf.sum(c.mask!).dataSync()[0]) / Math.max(total, 1) : k / m;
-      owned.push(c.x, c.y, ...(c.mask ? [c.mask] : []));
+      c.weight = mask ? tf.tidy(() => tf.div(tf.sum(c.mask!), total!)) as Scalar : k / m;
+      owned.push(c.x, c.y, ...(c.mask ? [c.mask] : []), ...(typeof c.weight === 'number' ? [] : [c.weight]));
       chunks.push(c);
     }
   };
@@ -169,15 +174,17 @@ export function fromModel(model: Model, data: SupervisedData, loss: Loss | strin
     return idx;
   };
   if (batch !== 'full') sample(0);
-  const evaluate = (w: Tensor1D) => {
+  const evaluate = async (w: Tensor1D) => {
     const parts = splitApply(model, w, data.x, size);
     const f = parts.length === 1 ? parts[0] : tf.concat(parts);
     if (parts.length > 1) tf.dispose(parts);
+    const l = tf.tidy(() => lossFn(f, data.y, data.mask));
+    const a = accuracyOnDevice(f, data.y, data.mask);
     try {
-      const l = tf.tidy(() => lossFn(f, data.y, data.mask).dataSync()[0]);
-      return { loss: l, accuracy: accuracy(f, data.y, data.mask) };
+      const [loss, acc] = await readScalars([l, a]);
+      return { loss, accuracy: acc };
     } finally {
-      f.dispose();
+      tf.dispose([l, a, f]);
     }
   };
   const dispose = () => {

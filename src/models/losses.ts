@@ -3,6 +3,7 @@
  * for sequence tasks (masked rows are excluded from both the sum and the count), and accuracy.
  */
 import { tf } from '../tensor/tf.js';
+import { readAndDispose } from '../tensor/read.js';
 import type { Scalar, Tensor } from '../tensor/types.js';
 import { logSoftmax } from './softmax.js';
 import { softplus } from './activations.js';
@@ -96,32 +97,28 @@ export function lossByName(name: string): Loss {
 }
 
 /**
- * Classification accuracy: fraction of (unmasked) rows where argmax f = argmax y; for a single
- * output column, sign(f) = sign(y) (±1 labels). Returns a plain number.
- * @example accuracy(model.apply(w, data.x), data.y)
+ * Classification accuracy as a device scalar: fraction of (unmasked) rows where argmax f = argmax y;
+ * for a single output column, sign(f) = sign(y) (±1 labels). NaN when every row is masked.
+ * @example const acc = accuracyOnDevice(model.apply(w, data.x), data.y); // a Scalar, no read
  */
-export function accuracy(f: Tensor, y: Tensor, mask?: Tensor): number {
-  const C = f.rank === 1 ? 1 : f.shape[f.shape.length - 1];
-  const fv = f.dataSync();
-  const yv = y.dataSync();
-  const mv = mask?.dataSync();
-  const rows = f.size / C;
-  let hit = 0;
-  let count = 0;
-  for (let r = 0; r < rows; r++) {
-    if (mv && mv[r] === 0) continue;
-    count++;
-    if (C === 1) {
-      if (Math.sign(fv[r]) === Math.sign(yv[r])) hit++;
-      continue;
-    }
-    let fa = 0;
-    let ya = 0;
-    for (let c = 1; c < C; c++) {
-      if (fv[r * C + c] > fv[r * C + fa]) fa = c;
-      if (yv[r * C + c] > yv[r * C + ya]) ya = c;
-    }
-    if (fa === ya) hit++;
-  }
-  return count === 0 ? NaN : hit / count;
+export function accuracyOnDevice(f: Tensor, y: Tensor, mask?: Tensor): Scalar {
+  return tf.tidy(() => {
+    const C = f.rank === 1 ? 1 : f.shape[f.shape.length - 1];
+    const rows = f.size / C;
+    const F = tf.reshape(f, [rows, C]);
+    const Y = tf.reshape(y, [rows, C]);
+    const hit = C === 1
+      ? tf.equal(tf.sign(tf.reshape(F, [rows])), tf.sign(tf.reshape(Y, [rows])))
+      : tf.equal(tf.argMax(F, 1), tf.argMax(Y, 1));
+    const weights = mask ? tf.cast(tf.notEqual(tf.reshape(mask, [rows]), 0), 'float32') : tf.ones([rows]);
+    return tf.div(tf.sum(tf.mul(tf.cast(hit, 'float32'), weights)), tf.sum(weights)) as Scalar;
+  });
+}
+
+/**
+ * Classification accuracy (see `accuracyOnDevice`) as a number. Async: one read.
+ * @example await accuracy(model.apply(w, data.x), data.y)
+ */
+export async function accuracy(f: Tensor, y: Tensor, mask?: Tensor): Promise<number> {
+  return (await readAndDispose([accuracyOnDevice(f, y, mask)]))[0][0];
 }

@@ -4,6 +4,7 @@
  * HTML table (up to 8×8 values of the leading 2-D slice).
  */
 import { tfjs as tf } from './tfjs.js';
+import { canReadSync, readSync } from './read.js';
 
 const JUPYTER_DISPLAY = Symbol.for('Jupyter.display');
 const MAX_TEXT = 10;
@@ -23,9 +24,27 @@ function escapeHtml(s: string): string {
  * @example tensorBundle(tf.tensor1d([1, 2]))['text/plain'] // 'Tensor float32 [2] [1, 2]'
  */
 export function tensorBundle(t: tf.Tensor): Record<string, string> {
+  if (t.isDisposed) return disposedBundle(t);
+  return bundleOf(t, readSync(t, 'await tensorBundleAsync(t)') as ArrayLike<number>);
+}
+
+/**
+ * `tensorBundle` for any backend (one async read); tensors display through it on webgpu.
+ * @example (await tensorBundleAsync(t))['text/plain']
+ */
+export async function tensorBundleAsync(t: tf.Tensor): Promise<Record<string, string>> {
+  if (t.isDisposed) return disposedBundle(t);
+  return bundleOf(t, (await t.data()) as ArrayLike<number>);
+}
+
+function disposedBundle(t: tf.Tensor): Record<string, string> {
   const head = `Tensor ${t.dtype} [${t.shape.join(', ')}]`;
-  if (t.isDisposed) return { 'text/plain': `${head} (disposed)`, 'text/html': `<code>${escapeHtml(head)} (disposed)</code>` };
-  const values = Array.from(t.dataSync() as ArrayLike<number | string>) as (number | string)[];
+  return { 'text/plain': `${head} (disposed)`, 'text/html': `<code>${escapeHtml(head)} (disposed)</code>` };
+}
+
+function bundleOf(t: tf.Tensor, data: ArrayLike<number | string>): Record<string, string> {
+  const head = `Tensor ${t.dtype} [${t.shape.join(', ')}]`;
+  const values = Array.from(data) as (number | string)[];
   const shown = values.slice(0, MAX_TEXT).map(fmt).join(', ');
   const text = `${head} ${t.size === 0 ? '[]' : `[${shown}${values.length > MAX_TEXT ? `, … (${values.length} values)` : ''}]`}`;
   const cols = t.rank >= 2 ? t.shape[t.rank - 1] : Math.max(t.size, 1);
@@ -50,7 +69,7 @@ export function patchTensorDisplay(): void {
   patched = true;
   Object.defineProperty(tf.Tensor.prototype, JUPYTER_DISPLAY, {
     value: function (this: tf.Tensor) {
-      return tensorBundle(this);
+      return canReadSync() ? tensorBundle(this) : tensorBundleAsync(this);
     },
     configurable: true,
     writable: true,

@@ -13,7 +13,7 @@ const arr = (t: tf.Tensor) => {
 };
 const maxDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
 
-test('fromModel full batch: loss is mse(model(x), y); spec attached; evaluate reports loss and accuracy', () => {
+test('fromModel full batch: loss is mse(model(x), y); spec attached; evaluate reports loss and accuracy', async () => {
   const before = tf.memory().numTensors;
   const data = gaussianMixture({ n: 12, classes: 3, seed: 1 });
   const model = mlp({ input: 2, hidden: [5], output: 3, activation: 'tanh' });
@@ -24,7 +24,7 @@ test('fromModel full batch: loss is mse(model(x), y); spec attached; evaluate re
   assert.ok(Math.abs(arr(P.loss(w))[0] - arr(direct)[0]) < 1e-7);
   assert.equal(P.spec, model.spec);
   assert.equal(P.dim, model.numParams);
-  const ev = P.evaluate(w);
+  const ev = await P.evaluate(w);
   assert.ok(Math.abs(ev.loss - arr(mse(f, data.y))[0]) < 1e-7);
   assert.ok(ev.accuracy >= 0 && ev.accuracy <= 1);
   tf.dispose([w, f]);
@@ -105,7 +105,7 @@ test('logisticRegression: loss = mean log(1 + exp(−y xᵀw)), gradient = −me
   data.dispose();
 });
 
-test('chunked evaluation (ghost batches) gives the same loss, grad, hvp and curvatureGrad, with and without masks', () => {
+test('chunked evaluation (ghost batches) gives the same loss, grad, hvp and curvatureGrad, with and without masks', async () => {
   const before = tf.memory().numTensors;
   const cases = [
     { model: mlp({ input: 2, hidden: [4], output: 3, activation: 'tanh' }), data: gaussianMixture({ n: 10, classes: 3, seed: 3 }), loss: mse },
@@ -126,8 +126,8 @@ test('chunked evaluation (ghost batches) gives the same loss, grad, hvp and curv
     const lg = parts.lossAndGrad(w);
     assert.ok(rel(arr(lg.grad), arr(whole.grad(w))) < 1e-4);
     lg.loss.dispose();
-    const ev = parts.evaluate(w);
-    assert.ok(Math.abs(ev.loss - whole.evaluate(w).loss) < 1e-5);
+    const ev = await parts.evaluate(w);
+    assert.ok(Math.abs(ev.loss - (await whole.evaluate(w)).loss) < 1e-5);
     tf.dispose([w, u, v]);
     whole.dispose();
     parts.dispose();
