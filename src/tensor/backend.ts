@@ -18,6 +18,7 @@ import { tfjs as tf } from './tfjs.js';
 import '@tensorflow/tfjs-backend-wasm';
 import { useWasmThreads, wasmThreads } from './threads.js';
 import { installWasmMatMulGuard } from './wasm-matmul-guard.js';
+import { installWebgpuGuards } from './webgpu-guards.js';
 import { read } from './read.js';
 
 /** A backend name accepted by `backend.use`. */
@@ -124,6 +125,7 @@ async function tryWebgpu({ allowSoftware = true } = {}): Promise<void> {
   } catch {
     throw new Error("backend 'webgpu' needs @tensorflow/tfjs-backend-webgpu (npm install @tensorflow/tfjs-backend-webgpu webgpu).");
   }
+  installWebgpuGuards();
   if (!(await tf.setBackend('webgpu'))) {
     throw new Error("backend 'webgpu': no WebGPU adapter (no GPU or no Vulkan driver on this machine); use wasm.");
   }

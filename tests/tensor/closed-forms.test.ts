@@ -27,7 +27,7 @@ function relErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
   for (let i = 0; i < want.length; i++) { e += (got[i] - want[i]) ** 2; s += want[i] ** 2; }
   return Math.sqrt(e / Math.max(s, 1e-30));
 }
-const read = (t: tf.Tensor) => { const x = t.dataSync().slice(); t.dispose(); return x; };
+const read = async (t: tf.Tensor) => { const x = (await t.data()).slice(); t.dispose(); return x as Float32Array; };
 
 for (const be of testBackends()) {
   test(`quadratic ½wᵀAw: hvp = Av, hvpBatch = rows of A·V, curvatureGrad = 0 (${be})`, async () => {
@@ -35,13 +35,13 @@ for (const be of testBackends()) {
     const At = tf.tensor2d(Float32Array.from(A), [n, n]);
     const P = problem((x) => tf.mul(0.5, tf.sum(tf.mul(x, tf.reshape(tf.matMul(At, tf.reshape(x, [n, 1])), [n])))) as tf.Scalar, { dim: n });
     const [wt, ut, vt] = [w, u, v].map((x) => tf.tensor1d(Float32Array.from(x)));
-    assert.ok(relErr(read(P.grad(wt)), Amul(w)) < 1e-6);
-    assert.ok(relErr(read(P.hvp(wt, vt)), Amul(v)) < 1e-6);
+    assert.ok(relErr(await read(P.grad(wt)), Amul(w)) < 1e-6);
+    assert.ok(relErr(await read(P.hvp(wt, vt)), Amul(v)) < 1e-6);
     const V = tf.tensor2d([...Float32Array.from(v), ...Float32Array.from(v2)], [2, n]);
-    const HV = read(P.hvpBatch(wt, V));
+    const HV = await read(P.hvpBatch(wt, V));
     assert.ok(relErr(HV.slice(0, n), Amul(v)) < 1e-6);
     assert.ok(relErr(HV.slice(n), Amul(v2)) < 1e-6);
-    assert.deepEqual(Array.from(read(P.curvatureGrad(wt, ut, vt))), new Array(n).fill(0));
+    assert.deepEqual(Array.from(await read(P.curvatureGrad(wt, ut, vt))), new Array(n).fill(0));
     tf.dispose([At, wt, ut, vt, V]);
   });
 
@@ -57,11 +57,11 @@ for (const be of testBackends()) {
     for (let i = 0; i < n; i++) {
       want[i] = c[i] * u[i] * v[i] + a[i] * (bu * dv + bv * du) + b[i] * (au * dv + av * du) + d[i] * (au * bv + av * bu);
     }
-    const got = read(P.curvatureGrad(wt, ut, vt));
+    const got = await read(P.curvatureGrad(wt, ut, vt));
     assert.ok(relErr(got, want) < 1e-5, `relative error ${relErr(got, want)}`);
     // and it does not depend on w (third derivative of a cubic is constant)
     const w2 = tf.add(wt, 1) as tf.Tensor1D;
-    assert.ok(relErr(read(P.curvatureGrad(w2, ut, vt)), want) < 1e-5);
+    assert.ok(relErr(await read(P.curvatureGrad(w2, ut, vt)), want) < 1e-5);
     tf.dispose([at, bt, dt, ct, wt, ut, vt, w2]);
   });
 }
