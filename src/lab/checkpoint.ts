@@ -9,12 +9,12 @@ import { serializeState, deserializeState } from '../optim/state.js';
 export interface Checkpoint { w: Tensor1D; state: OptState; step: number }
 
 /**
- * Writes a checkpoint as JSON (atomically: a temporary file renamed over `path`).
- * @example saveCheckpoint('run.ckpt.json', { w, state, step: 500 });
+ * Writes a checkpoint as JSON (async: the state is read; atomically: a temporary file renamed over `path`).
+ * @example await saveCheckpoint('run.ckpt.json', { w, state, step: 500 });
  */
-export function saveCheckpoint(path: string, { w, state, step }: Checkpoint): void {
+export async function saveCheckpoint(path: string, { w, state, step }: Checkpoint): Promise<void> {
   if (typeof path !== 'string' || !path) throw new TypeError('saveCheckpoint: path must be a file path string.');
-  const json = JSON.stringify({ format: 'flowlab-checkpoint', version: 1, step, w: Array.from(w.dataSync()), state: serializeState(state) });
+  const json = JSON.stringify({ format: 'flowlab-checkpoint', version: 1, step, w: Array.from(w.dataSync()), state: await serializeState(state) });
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, json);
   renameSync(tmp, path);

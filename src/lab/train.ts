@@ -109,7 +109,7 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
   let interrupted = false;
   let diverged: TrainResult['diverged'];
   let lastYield = performance.now();
-  const save = () => checkpoint && saveCheckpoint(checkpoint.path, { w, state, step });
+  const save = async () => { if (checkpoint) await saveCheckpoint(checkpoint.path, { w, state, step }); };
 
   while (step < steps) {
     if (interruptRequested()) { interrupted = true; break; }
@@ -126,7 +126,7 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
     lossT.dispose();
     if (!Number.isFinite(loss)) { grad.dispose(); diverged = { step, reason: `loss = ${loss}` }; break; }
     const lr = currentLr(optimizer, state);
-    const r = optimizer.update(grad, state, w, { loss, problem: P, w, step });
+    const r = await optimizer.update(grad, state, w, { loss, problem: P, w, step });
     const updates = r.updates as Tensor1D;
     const wNext = tf.add(w, updates) as Tensor1D;
     const due = all.filter((rec) => step % (rec.every ?? 1) === 0);
@@ -155,7 +155,7 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
     w.dispose();
     w = wNext;
     step++;
-    if (checkpoint?.every && step % checkpoint.every === 0) save();
+    if (checkpoint?.every && step % checkpoint.every === 0) await save();
     bar?.update(step, `loss ${loss.toPrecision(4)}`);
     if (stop) break;
     if (performance.now() - lastYield > 50) { await nextTick(); lastYield = performance.now(); }
@@ -169,7 +169,7 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
     const msg = `train: diverged at step ${diverged.step} (${diverged.reason.split(';')[0]}); lower the learning rate. The rows recorded so far are kept.`;
     if (typeof process !== 'undefined' && process.emitWarning) process.emitWarning(msg, 'FlowlabDivergenceWarning'); else console.warn(msg);
   }
-  save();
+  await save();
   bar?.close(interrupted ? 'interrupted' : diverged ? `diverged at ${diverged.step}` : `loss ${finalLoss.toPrecision(4)}`);
   return { table: toTable(rows), w, state, step, interrupted, diverged, finalLoss };
 }
