@@ -11,7 +11,7 @@
  * gradient re-timed just before each optimizer so machine load affects both alike), and the
  * slowest step (the periodic refreshes: eigenbases, projections, Hessian estimates).
  */
-import { backend, problem, tf } from '../src/tensor/index.js';
+import { backend, problem, read, tf } from '../src/tensor/index.js';
 import type { Tensor, Tensor1D, Scalar, ParamSpec } from '../src/tensor/types.js';
 import * as O from '../src/optim/index.js';
 
@@ -54,13 +54,13 @@ async function main() {
   const info = await backend.use(arg('backend', 'wasm') as never);
   const { P, spec, w0 } = referenceMlp(1000);
   const gradMs: number[] = [];
-  for (let i = 0; i < 4; i++) { const t0 = performance.now(); const g = P.grad(w0); g.dataSync(); gradMs.push(performance.now() - t0); g.dispose(); }
+  for (let i = 0; i < 4; i++) { const t0 = performance.now(); const g = P.grad(w0); await read(g); gradMs.push(performance.now() - t0); g.dispose(); }
   const gMs = median(gradMs.slice(1));
   const grad = P.grad(w0);
   console.log(`backend ${info.name} (${info.device}); ${P.dim} parameters; one gradient: ${gMs.toFixed(1)} ms (median of 3)\n`);
   console.log('| optimizer | kind | fastest step (ms) | median step (ms) | 1 gradient (ms) | overhead | slowest step (ms) |');
   console.log('|---|---|---:|---:|---:|---:|---:|');
-  const gradTime = () => { const t0 = performance.now(); const g = P.grad(w0); g.dataSync(); g.dispose(); return performance.now() - t0; };
+  const gradTime = async () => { const t0 = performance.now(); const g = P.grad(w0); await read(g); g.dispose(); return performance.now() - t0; };
   for (const name of O.optimizerNames()) {
     if (only.length && !only.includes(name)) continue;
     const entry = O.optimizers[name];
@@ -72,16 +72,16 @@ async function main() {
     const times: number[] = [];
     for (let i = 0; i < steps; i++) {
       const t0 = performance.now();
-      const r = opt.update(grad, s, w, { problem: P, w, loss: 1 });
+      const r = await opt.update(grad, s, w, { problem: P, w, loss: 1 });
       const w2 = O.applyUpdates(w, r.updates) as Tensor1D;
-      w2.dataSync();
+      await read(w2);
       times.push(performance.now() - t0);
       O.disposeState(s); tf.dispose([w, r.updates as Tensor]);
       s = r.state; w = w2;
     }
     O.disposeState(s); w.dispose();
     const fast = Math.min(...times);
-    const g1 = Math.min(gradTime(), gradTime());
+    const g1 = Math.min(await gradTime(), await gradTime());
     console.log(`| ${name} | ${entry.kind} | ${fast.toFixed(1)} | ${median(times).toFixed(1)} | ${g1.toFixed(0)} | ${((100 * fast) / g1).toFixed(1)} % | ${Math.max(...times).toFixed(0)} |`);
   }
   grad.dispose();

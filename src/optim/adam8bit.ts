@@ -15,7 +15,9 @@ type S8 = { m: Tensor | Uint8Array; v: Tensor | Uint8Array; mAbs: Float32Array |
  * dequantise m (signed dynamic map) and v (unsigned map), run the fp32 Adam update (optionally
  * AdamW-style decoupled decay), requantise block-wise (256 values per block, one fp32 absmax per
  * block). Tensors with fewer than `minSize` = 4096 entries keep fp32 state (as bitsandbytes).
- * Runs in JS on Float32Array copies of the gradient (no quantisation op in TF.js).
+ * The quantised leaves run in JS on Float32Array copies of their gradients (and params, with
+ * weight decay), all read in ONE packed transfer per update: TF.js has no uint8 dtype, so codes
+ * kept on the device would take int32 (as much memory as the fp32 moments they replace).
  * Defaults η 1e-3, b1 0.9, b2 0.999, ε 1e-8, λ 0.
  * @example const opt = adam8bit({ lr: 1e-3 });
  */
@@ -28,7 +30,8 @@ export function adam8bit({ lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-8, weightDe
       const zeroU = quantizeBlockwise(new Float32Array(p.size), UNSIGNED, block).codes;
       return { m: zero, v: zeroU, mAbs: new Float32Array(nb), vAbs: new Float32Array(nb) };
     },
-    update: (g, s, p, t) => {
+    read: (g, s, p): Record<string, Tensor> | undefined => (s.m instanceof Uint8Array ? (weightDecay ? { g, p: p! } : { g }) : undefined),
+    update: (g, s, p, t, _key, _ctx, fetched) => {
       const eta = hyperAt(lr, t - 1);
       const bc1 = 1 - Math.pow(b1, t);
       const sbc2 = Math.sqrt(1 - Math.pow(b2, t));
@@ -39,8 +42,8 @@ export function adam8bit({ lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-8, weightDe
         if (weightDecay) u = tf.sub(u, tf.mul(p!, eta * weightDecay));
         return { u, s: { m, v, mAbs: null, vAbs: null } };
       }
-      const gd = g.dataSync() as Float32Array;
-      const pd = weightDecay ? (p!.dataSync() as Float32Array) : null;
+      const gd = fetched.g.values;
+      const pd = weightDecay ? fetched.p.values : null;
       const m = dequantizeBlockwise(s.m, s.mAbs!, SIGNED, block);
       const v = dequantizeBlockwise(s.v as Uint8Array, s.vAbs!, UNSIGNED, block);
       const u = new Float32Array(gd.length);

@@ -4,9 +4,11 @@
  */
 import { tf } from '../tensor/tf.js';
 import type { Tensor, ParamSpec } from '../tensor/types.js';
-import type { GradientTransformation, HyperValue, OptState, Params, Schedule, StateValue } from './types.js';
-import { defineTransformation } from './core.js';
-import { asRecord, isTensor, likeParams, mapParams, toNamed, fromNamed } from './tree.js';
+import type { GradientTransformation, HyperValue, OptState, Params, Schedule, StateValue, UpdateResult } from './types.js';
+import { defineTransformation, defineAsyncTransformation } from './core.js';
+import { asRecord, disposeParams, isTensor, likeParams, mapParams, toNamed, fromNamed } from './tree.js';
+import { disposeState } from './state.js';
+import { readAndDispose } from '../tensor/read.js';
 
 /**
  * Applies transformations in sequence: the updates of one are the "grads" of the next.
@@ -15,15 +17,26 @@ import { asRecord, isTensor, likeParams, mapParams, toNamed, fromNamed } from '.
 export function chain(...transforms: GradientTransformation[]): GradientTransformation {
   if (transforms.length === 0) throw new Error('chain: expected at least one transformation, got none.');
   transforms.forEach((t, i) => { if (!t || typeof t.update !== 'function') throw new TypeError(`chain: argument ${i} is not a GradientTransformation (an object with init and update).`); });
-  return defineTransformation({
+  return defineAsyncTransformation({
     name: `chain(${transforms.map((t) => t.name).join(',')})`,
     hyperparams: Object.assign({}, ...transforms.map((t) => t.hyperparams)),
     init: (p) => ({ inner: transforms.map((t) => t.init(p)) }),
-    update: (g, s, p, ctx) => {
+    update: async (g, s, p, ctx) => {
       const inner = s.inner as OptState[];
       let u = g;
       const next: OptState[] = [];
-      transforms.forEach((t, i) => { const r = t.update(u, inner[i], p, ctx); u = r.updates; next.push(r.state); });
+      try {
+        for (const [i, t] of transforms.entries()) {
+          const r = await t.update(u, inner[i], p, ctx);
+          if (u !== g) disposeParams(u);   // an intermediate, consumed by this stage
+          u = r.updates;
+          next.push(r.state);
+        }
+      } catch (e) {
+        if (u !== g) disposeParams(u);
+        next.forEach(disposeState);
+        throw e;
+      }
       return { updates: u, state: { inner: next } };
     },
   });
@@ -60,7 +73,7 @@ export function partition(transforms: Record<string, GradientTransformation>, la
     }
     return by;
   };
-  return defineTransformation({
+  return defineAsyncTransformation({
     name: `partition(${Object.entries(transforms).map(([l, t]) => `${l}:${t.name}`).join(',')})`,
     hyperparams: Object.fromEntries(Object.entries(transforms).map(([l, t]) => [l, t.hyperparams])),
     init: (p) => {
@@ -69,16 +82,25 @@ export function partition(transforms: Record<string, GradientTransformation>, la
       for (const [l, keys] of Object.entries(groups(rec))) inner[l] = transforms[l].init(pick(rec, keys));
       return { inner };
     },
-    update: (g, s, p, ctx) => {
+    update: async (g, s, p, ctx) => {
       const gr = asRecord(g);
       const pr = p ? asRecord(p) : undefined;
       const inner: Record<string, StateValue> = {};
       const out: Record<string, Tensor> = {};
-      for (const [l, keys] of Object.entries(groups(pr ?? gr))) {
-        const r = transforms[l].update(pick(gr, keys), (s.inner as Record<string, OptState>)[l], pr ? pick(pr, keys) : undefined, ctx);
+      // The groups step concurrently, so their host reads (if any) overlap.
+      const entries = Object.entries(groups(pr ?? gr));
+      const settled = await Promise.allSettled(entries.map(([l, keys]) =>
+        transforms[l].update(pick(gr, keys), (s.inner as Record<string, OptState>)[l], pr ? pick(pr, keys) : undefined, ctx)));
+      const failed = settled.find((x) => x.status === 'rejected');
+      if (failed) {
+        for (const x of settled) if (x.status === 'fulfilled') { disposeParams(x.value.updates); disposeState(x.value.state); }
+        throw (failed as PromiseRejectedResult).reason;
+      }
+      entries.forEach(([l], i) => {
+        const r = (settled[i] as PromiseFulfilledResult<UpdateResult>).value;
         Object.assign(out, asRecord(r.updates));
         inner[l] = r.state;
-      }
+      });
       return { updates: likeParams(g, out), state: { inner } };
     },
   });
@@ -115,7 +137,7 @@ export function injectHyperparams<H extends Record<string, unknown>>(
     return h;
   };
   const probe = factory(numeric(0, hyper) as H);
-  return defineTransformation({
+  return defineAsyncTransformation({
     name: `injectHyperparams(${probe.name})`,
     hyperparams: hyper,
     init: (p) => {
@@ -123,10 +145,10 @@ export function injectHyperparams<H extends Record<string, unknown>>(
       const plain = Object.fromEntries(Object.entries(hp).filter(([, v]) => typeof v === 'number' || typeof v === 'boolean')) as Record<string, StateValue>;
       return { count: 0, hyperparams: plain, inner: factory(hp as H).init(p) };
     },
-    update: (g, s, p, ctx) => {
+    update: async (g, s, p, ctx) => {
       const count = s.count as number;
       const hp = numeric(count, { ...hyper, ...(s.hyperparams as Record<string, unknown>) });
-      const r = factory(hp as H).update(g, s.inner as OptState, p, ctx);
+      const r = await factory(hp as H).update(g, s.inner as OptState, p, ctx);
       const next = numeric(count + 1, hp);
       const plain = Object.fromEntries(Object.entries(next).filter(([, v]) => typeof v === 'number' || typeof v === 'boolean')) as Record<string, StateValue>;
       // The recorded hyperparams are those that will be used by the NEXT update (optax semantics).
@@ -142,18 +164,24 @@ export function injectHyperparams<H extends Record<string, unknown>>(
  */
 export function multiSteps(inner: GradientTransformation, { every }: { every: number }): GradientTransformation {
   if (!Number.isInteger(every) || every < 1) throw new RangeError(`multiSteps: every must be a positive integer, got ${every}.`);
-  return defineTransformation({
+  return defineAsyncTransformation({
     name: `multiSteps(${inner.name},${every})`,
     hyperparams: { ...inner.hyperparams, every },
     init: (p) => ({ mini: 0, acc: mapParams((x) => tf.zerosLike(x), p) as unknown as StateValue, inner: inner.init(p) }),
-    update: (g, s, p, ctx) => {
+    update: async (g, s, p, ctx) => {
       const mini = (s.mini as number) + 1;
-      const acc = mapParams((a, x) => tf.add(a, tf.div(x, every)), s.acc as unknown as Params, g);
+      const acc = tf.tidy(() => mapParams((a, x) => tf.add(a, tf.div(x, every)), s.acc as unknown as Params, g) as never) as Params;
+      const zeros = () => tf.tidy(() => mapParams((x) => tf.zerosLike(x), g) as never) as Params;
       if (mini < every) {
-        return { updates: mapParams((x) => tf.zerosLike(x), g), state: { mini, acc: acc as unknown as StateValue, inner: s.inner } };
+        return { updates: zeros(), state: { mini, acc: acc as unknown as StateValue, inner: s.inner } };
       }
-      const r = inner.update(acc, s.inner as OptState, p, ctx);
-      return { updates: r.updates, state: { mini: 0, acc: mapParams((x) => tf.zerosLike(x), g) as unknown as StateValue, inner: r.state } };
+      let r: UpdateResult;
+      try {
+        r = await inner.update(acc, s.inner as OptState, p, ctx);
+      } finally {
+        disposeParams(acc);
+      }
+      return { updates: r.updates, state: { mini: 0, acc: zeros() as unknown as StateValue, inner: r.state } };
     },
   });
 }
@@ -161,22 +189,32 @@ export function multiSteps(inner: GradientTransformation, { every }: { every: nu
 /**
  * Skips updates whose gradients contain NaN/±∞ (zero update, inner state kept) and counts them;
  * after `maxConsecutiveErrors` non-finite steps in a row the update is applied anyway (optax).
+ * Finiteness is reduced on the device to one flag (tf.isFinite/tf.all over every leaf), read in
+ * one tiny transfer: the branch itself stays on the host, because the inner state may hold host
+ * values (step counts, 8-bit codes) that must stay unchanged on a skipped step, and the inner step
+ * must not feed NaN into a host eigensolver.
  * @example const opt = applyIfFinite(adam(), { maxConsecutiveErrors: 5 });
  */
 export function applyIfFinite(inner: GradientTransformation, { maxConsecutiveErrors = Infinity }: { maxConsecutiveErrors?: number } = {}): GradientTransformation {
-  return defineTransformation({
+  return defineAsyncTransformation({
     name: `applyIfFinite(${inner.name})`,
     hyperparams: inner.hyperparams,
     init: (p): OptState => ({ notFinite: 0, totalNotFinite: 0, lastFinite: true, inner: inner.init(p) }),
-    update: (g, s, p, ctx) => {
-      const finite = Object.values(asRecord(g)).every((x) => tf.all(tf.isFinite(x)).dataSync()[0] === 1);
+    update: async (g, s, p, ctx) => {
+      const flag = tf.tidy(() => {
+        const all = Object.values(asRecord(g)).map((x) => tf.all(tf.isFinite(x)));
+        return tf.cast(all.reduce((a, b) => tf.logicalAnd(a, b)), 'float32');
+      });
+      const [f] = await readAndDispose([flag]);
+      const finite = f[0] === 1;
       const nf = finite ? 0 : (s.notFinite as number) + 1;
       const total = (s.totalNotFinite as number) + (finite ? 0 : 1);
       if (finite || nf > maxConsecutiveErrors) {
-        const r = inner.update(g, s.inner as OptState, p, ctx);
+        const r = await inner.update(g, s.inner as OptState, p, ctx);
         return { updates: r.updates, state: { notFinite: nf, totalNotFinite: total, lastFinite: finite, inner: r.state } };
       }
-      return { updates: mapParams((x) => tf.zerosLike(x), g), state: { notFinite: nf, totalNotFinite: total, lastFinite: false, inner: s.inner } };
+      const zeros = tf.tidy(() => mapParams((x) => tf.zerosLike(x), g) as never) as Params;
+      return { updates: zeros, state: { notFinite: nf, totalNotFinite: total, lastFinite: false, inner: s.inner } };
     },
   });
 }
@@ -189,13 +227,24 @@ export function applyIfFinite(inner: GradientTransformation, { maxConsecutiveErr
  */
 export function withSpec(spec: ParamSpec, inner: GradientTransformation): GradientTransformation {
   const named = (x: Params) => (isTensor(x) ? toNamed(x, spec) : x);
-  return defineTransformation({
+  return defineAsyncTransformation({
     name: inner.name,
     hyperparams: inner.hyperparams,
     init: (p) => inner.init(named(p)),
-    update: (g, s, p, ctx) => {
-      const r = inner.update(named(g), s, p ? named(p) : undefined, ctx);
-      return { updates: isTensor(g) ? fromNamed(asRecord(r.updates), spec) : r.updates, state: r.state };
+    update: async (g, s, p, ctx) => {
+      const gv = isTensor(g) ? tf.tidy(() => named(g) as never) as Params : g;
+      const pv = p && isTensor(p) ? tf.tidy(() => named(p) as never) as Params : p;
+      let r: UpdateResult;
+      try {
+        r = await inner.update(gv, s, pv, ctx);
+      } finally {
+        if (gv !== g) disposeParams(gv);
+        if (pv && pv !== p) disposeParams(pv);
+      }
+      if (!isTensor(g)) return r;
+      const flat = fromNamed(asRecord(r.updates), spec);
+      disposeParams(r.updates);
+      return { updates: flat, state: r.state };
     },
     evalParams: inner.evalParams ? (s) => { const e = inner.evalParams!(s); return isTensor(e) ? e : fromNamed(e, spec); } : undefined,
   });

@@ -3,7 +3,7 @@ import { tf } from '../tensor/tf.js';
 import type { Tensor, Tensor2D } from '../tensor/types.js';
 import type { HyperValue } from './types.js';
 import { leafwise, hyperAt } from './core.js';
-import { asMatrix, newtonSchulz, symEigDesc } from './linalg.js';
+import { asMatrix, newtonSchulz, topEigvecs } from './linalg.js';
 import { AUX_ADAM, auxAdamStep, isMatrixLeaf } from './matrix-common.js';
 
 /**
@@ -21,6 +21,8 @@ import { AUX_ADAM, auxAdamStep, isMatrixLeaf } from './matrix-common.js';
 export function cosmos({ lr = 1e-3, rank = 64, b1 = 0.9, b2 = 0.99, eps = 1e-8, freq = 10, weightDecay = 0, adam = {} }: { lr?: HyperValue; rank?: number; b1?: number; b2?: number; eps?: number; freq?: number; weightDecay?: number; adam?: Partial<typeof AUX_ADAM> } = {}) {
   const aux = { ...AUX_ADAM, ...adam };
   type S = { M: Tensor; C: Tensor | null; U: Tensor | null; V: Tensor | null; aux: Tensor | null; transpose: boolean };
+  const oriented = (g: Tensor, s: S) => { const G = asMatrix(g); return s.transpose ? tf.transpose(G) : G; };
+  const nextC = (g: Tensor, s: S) => { const G = oriented(g, s); return tf.add(tf.mul(s.C!, b2), tf.mul(tf.matMul(G, G, true, false), 1 - b2)); };
   return leafwise<S>('cosmos', { lr, rank, b1, b2, eps, freq, weightDecay, adam: aux }, {
     init: (p) => {
       if (!isMatrixLeaf(p)) return { M: tf.zerosLike(p), C: null, U: null, V: null, aux: tf.zerosLike(p), transpose: false };
@@ -30,22 +32,22 @@ export function cosmos({ lr = 1e-3, rank = 64, b1 = 0.9, b2 = 0.99, eps = 1e-8, 
       const r = Math.min(rank, nn);
       return { M: tf.zeros([mm, nn]), C: tf.zeros([nn, nn]), U: null, V: tf.zeros([mm, r]), aux: null, transpose };
     },
-    update: (g, s, p, t) => {
+    // On basis refreshes the new C is read for its eigenvectors (one transfer for all leaves).
+    read: (g, s, _p, t) => {
+      if (s.aux || (s.U && (t - 1) % freq !== 0)) return undefined;
+      return { C: nextC(g, s) };
+    },
+    update: (g, s, p, t, _key, _ctx, fetched) => {
       if (s.aux) {
         const r = auxAdamStep(g, s.M, s.aux, t, aux, p, weightDecay);
         return { u: r.u, s: { ...s, M: r.m, aux: r.v } };
       }
-      let G = asMatrix(g) as Tensor2D;
-      if (s.transpose) G = tf.transpose(G);
+      const G = oriented(g, s);
       const [mm, nn] = G.shape;
       const r = Math.min(rank, nn);
       const M = tf.add(tf.mul(s.M, b1), tf.mul(G, 1 - b1));
-      const C = tf.add(tf.mul(s.C!, b2), tf.mul(tf.matMul(G, G, true, false), 1 - b2));
-      let U = s.U;
-      if (!U || (t - 1) % freq === 0) {
-        const { Q } = symEigDesc(C);
-        U = tf.slice(Q, [0, 0], [nn, r]);
-      }
+      const C = fetched.C?.tensor ?? nextC(g, s);
+      const U = fetched.C ? topEigvecs(fetched.C.values, nn, r) : s.U;
       const V = tf.add(tf.mul(s.V!, b2), tf.mul(tf.square(tf.matMul(G, U as Tensor2D)), 1 - b2));
       const MU = tf.matMul(M as Tensor2D, U as Tensor2D);
       const A = tf.div(tf.div(MU, 1 - Math.pow(b1, t)), tf.add(tf.sqrt(tf.div(V, 1 - Math.pow(b2, t))), eps));

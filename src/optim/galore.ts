@@ -3,7 +3,7 @@ import { tf } from '../tensor/tf.js';
 import type { Tensor } from '../tensor/types.js';
 import type { HyperValue } from './types.js';
 import { leafwise, hyperAt } from './core.js';
-import { asMatrix, symEigDesc } from './linalg.js';
+import { asMatrix, topEigvecs } from './linalg.js';
 import { auxAdamStep, isMatrixLeaf } from './matrix-common.js';
 
 /**
@@ -25,7 +25,13 @@ export function galore({ lr = 1e-3, rank = 128, updateProjGap = 200, scale = 0.2
       const shape = mm <= n ? [r, n] : [mm, r];
       return { m: tf.zeros(shape), v: tf.zeros(shape), P: null, left: mm <= n, matrix: true };
     },
-    update: (g, s, p, t) => {
+    // On projection refreshes GGᵀ (or GᵀG) is read for its eigenvectors (one transfer for all leaves).
+    read: (g, s, _p, t) => {
+      if (!s.matrix || (s.P && (t - 1) % updateProjGap !== 0)) return undefined;
+      const G = asMatrix(g);
+      return { gram: s.left ? tf.matMul(G, G, false, true) : tf.matMul(G, G, true, false) };
+    },
+    update: (g, s, p, t, _key, _ctx, fetched) => {
       const eta = hyperAt(lr, t - 1);
       if (!s.matrix) {
         const r = auxAdamStep(g, s.m, s.v, t, { lr: eta, b1, b2, eps: eps }, p, weightDecay);
@@ -34,11 +40,8 @@ export function galore({ lr = 1e-3, rank = 128, updateProjGap = 200, scale = 0.2
       const G = asMatrix(g);
       const [mm, n] = G.shape;
       const r = Math.min(rank, mm, n);
-      let P = s.P;
-      if (!P || (t - 1) % updateProjGap === 0) {
-        const { Q } = symEigDesc(s.left ? tf.matMul(G, G, false, true) : tf.matMul(G, G, true, false));
-        P = tf.slice(Q, [0, 0], [Q.shape[0], r]);
-      }
+      const side = s.left ? mm : n;
+      const P = fetched.gram ? topEigvecs(fetched.gram.values, side, r) : s.P!;
       const R = s.left ? tf.matMul(P as never, G, true, false) : tf.matMul(G, P as never);
       const m = tf.add(tf.mul(s.m, b1), tf.mul(R, 1 - b1));
       const v = tf.add(tf.mul(s.v, b2), tf.mul(tf.square(R), 1 - b2));

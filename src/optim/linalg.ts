@@ -1,18 +1,22 @@
 /**
- * Small dense linear algebra for the matrix optimizers. Eigendecompositions run in float64 via
- * src/landscape/linalg (Householder + QL); Newton–Schulz runs in TF.js (float32 matMuls).
+ * Small dense linear algebra for the matrix optimizers. Eigendecompositions and QR run on the host
+ * in float64 via src/landscape/linalg (Householder + QL); Newton–Schulz runs in TF.js (float32
+ * matMuls). The host routines come in two forms: `…Values` on values already read (what the
+ * optimizers use, after reading every matrix one update needs in one packed transfer), and async
+ * tensor-in/tensor-out conveniences (`symEigDesc`, `symPower`, `orthonormalize`) that read once.
  */
 import { tf } from '../tensor/tf.js';
 import type { Tensor, Tensor2D } from '../tensor/types.js';
 import { eigh, qr } from '../landscape/linalg/index.js';
+import { read } from '../tensor/read.js';
 
 /**
- * Eigenpairs of a symmetric tensor [n, n], DESCENDING: values and the [n, n] tensor of eigenvector columns.
- * @example const { values, Q } = symEigDesc(tf.tensor2d([[2, 1], [1, 2]]));   // values [3, 1]
+ * Eigenpairs of a symmetric n×n matrix given by its row-major values, DESCENDING (the matrix is
+ * symmetrised first): values and the row-major eigenvector columns (float32, ready for a tensor).
+ * @example const { values, vectors } = symEigDescValues([2, 1, 1, 2], 2);   // values [3, 1]
  */
-export function symEigDesc(A: Tensor): { values: Float64Array; Q: Tensor2D } {
-  const n = A.shape[0];
-  const a = Float64Array.from(A.dataSync() as Float32Array);
+export function symEigDescValues(A: ArrayLike<number>, n: number): { values: Float64Array; vectors: Float32Array } {
+  const a = Float64Array.from(A);
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) { const s = 0.5 * (a[i * n + j] + a[j * n + i]); a[i * n + j] = s; a[j * n + i] = s; }
   const { values, vectors } = eigh(a, n);
   const vals = new Float64Array(n);
@@ -22,27 +26,70 @@ export function symEigDesc(A: Tensor): { values: Float64Array; Q: Tensor2D } {
     vals[j] = values[src];
     for (let i = 0; i < n; i++) out[i * n + j] = vectors[i * n + src];
   }
-  return { values: vals, Q: tf.tensor2d(out, [n, n]) };
+  return { values: vals, vectors: out };
 }
 
 /**
- * A^p for a symmetric PSD tensor A (eigenvalues floored at 0, plus eps): V diag((λ+eps)^p) Vᵀ.
- * @example symPower(tf.tensor2d([[4, 0], [0, 16]]), -0.5)   // [[0.5, 0], [0, 0.25]]
+ * The first `cols` eigenvector columns (descending eigenvalues) as an [n, cols] tensor.
+ * @example const U = topEigvecs(values, 3, 2);   // [3, 2]
  */
-export function symPower(A: Tensor, p: number, eps = 0): Tensor2D {
-  const { values, Q } = symEigDesc(A);
-  const d = tf.tensor1d(Float32Array.from(values, (l) => Math.pow(Math.max(l, 0) + eps, p)));
-  return tf.matMul(tf.mul(Q, d), Q, false, true) as Tensor2D;
+export function topEigvecs(A: ArrayLike<number>, n: number, cols = n): Tensor2D {
+  const { vectors } = symEigDescValues(A, n);
+  if (cols === n) return tf.tensor2d(vectors, [n, n]);
+  const out = new Float32Array(n * cols);
+  for (let i = 0; i < n; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = vectors[i * n + j];
+  return tf.tensor2d(out, [n, cols]);
 }
 
 /**
- * Orthonormal columns of a tall [m, n] tensor (thin QR in float64).
- * @example const Q = orthonormalize(tf.randomNormal([10, 3]));   // QᵀQ = I
+ * Eigenpairs of a symmetric tensor [n, n], DESCENDING (async: one read): values and the [n, n]
+ * tensor of eigenvector columns.
+ * @example const { values, Q } = await symEigDesc(tf.tensor2d([[2, 1], [1, 2]]));   // values [3, 1]
  */
-export function orthonormalize(X: Tensor): Tensor2D {
-  const [m, n] = X.shape;
-  const { Q } = qr(Float64Array.from(X.dataSync() as Float32Array), m, n);
+export async function symEigDesc(A: Tensor): Promise<{ values: Float64Array; Q: Tensor2D }> {
+  const n = A.shape[0];
+  const { values, vectors } = symEigDescValues(await read(A), n);
+  return { values, Q: tf.tensor2d(vectors, [n, n]) };
+}
+
+/**
+ * A^p for a symmetric PSD matrix given by its values (eigenvalues floored at 0, plus eps):
+ * V diag((λ+eps)^p) Vᵀ, as an [n, n] tensor.
+ * @example symPowerValues([4, 0, 0, 16], 2, -0.5)   // [[0.5, 0], [0, 0.25]]
+ */
+export function symPowerValues(A: ArrayLike<number>, n: number, p: number, eps = 0): Tensor2D {
+  const { values, vectors } = symEigDescValues(A, n);
+  return tf.tidy(() => {
+    const Q = tf.tensor2d(vectors, [n, n]);
+    const d = tf.tensor1d(Float32Array.from(values, (l) => Math.pow(Math.max(l, 0) + eps, p)));
+    return tf.matMul(tf.mul(Q, d), Q, false, true) as Tensor2D;
+  });
+}
+
+/**
+ * A^p for a symmetric PSD tensor A (async: one read; see symPowerValues).
+ * @example await symPower(tf.tensor2d([[4, 0], [0, 16]]), -0.5)   // [[0.5, 0], [0, 0.25]]
+ */
+export async function symPower(A: Tensor, p: number, eps = 0): Promise<Tensor2D> {
+  return symPowerValues(await read(A), A.shape[0], p, eps);
+}
+
+/**
+ * Orthonormal columns of a tall m×n matrix given by its row-major values (thin QR in float64).
+ * @example const Q = orthonormalizeValues(x, 10, 3);   // QᵀQ = I
+ */
+export function orthonormalizeValues(X: ArrayLike<number>, m: number, n: number): Tensor2D {
+  const { Q } = qr(Float64Array.from(X), m, n);
   return tf.tensor2d(Float32Array.from(Q), [m, n]);
+}
+
+/**
+ * Orthonormal columns of a tall [m, n] tensor (async: one read; thin QR in float64).
+ * @example const Q = await orthonormalize(tf.randomNormal([10, 3]));   // QᵀQ = I
+ */
+export async function orthonormalize(X: Tensor): Promise<Tensor2D> {
+  const [m, n] = X.shape;
+  return orthonormalizeValues(await read(X), m, n);
 }
 
 /** Keller Jordan's quintic Newton–Schulz coefficients (a, b, c) for Muon. */

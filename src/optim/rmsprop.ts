@@ -48,7 +48,8 @@ export interface ScalarRmspropOptions {
 /**
  * Scalar RMSProp (Cohen et al. 2025, central flows, arXiv 2410.24206): one scalar ν for all
  * parameters: ν ← b2ν + (1−b2)‖g‖²; θ ← θ − (η/(√ν̂ + ε)) g. Effective sharpness ηS/√ν.
- * ‖g‖ is the global norm over every leaf. State: `{ count, nu }` (nu a number).
+ * ‖g‖ is the global norm over every leaf. State: `{ count, nu }` (nu a number, which the central-flow
+ * recorders read: each update reads ‖g‖² in one scalar transfer).
  * @example const opt = scalarRmsprop({ lr: 0.01, b2: 0.99 });
  */
 export function scalarRmsprop({ lr = 1e-2, b2 = 0.99, eps = 0, biasCorrection = false, nu0 = 0 }: ScalarRmspropOptions = {}) {
@@ -56,9 +57,10 @@ export function scalarRmsprop({ lr = 1e-2, b2 = 0.99, eps = 0, biasCorrection = 
   return defineTransformation<OptState & { count: number; nu: number }>({
     name: 'scalarRmsprop', hyperparams: { lr, b2, eps, biasCorrection, nu0 },
     init: () => ({ count: 0, nu: nu0 }),
-    update: (g, s) => {
+    read: (g) => ({ sq: tf.addN(Object.values(asRecord(g)).map((x) => tf.sum(tf.square(x)))) }),
+    update: (g, s, _p, _ctx, fetched) => {
       const t = s.count + 1;
-      const sq = Object.values(asRecord(g)).reduce((acc, x) => acc + tf.sum(tf.square(x)).dataSync()[0], 0);
+      const sq = fetched.sq.values[0];
       const nu = b2 * s.nu + (1 - b2) * sq;
       const nuHat = biasCorrection ? nu / (1 - Math.pow(b2, t)) : nu;
       const factor = -hyperAt(lr, t - 1) / (Math.sqrt(nuHat) + eps);

@@ -2,8 +2,8 @@
 import { tf } from '../tensor/tf.js';
 import type { Tensor, Tensor1D } from '../tensor/types.js';
 import type { GradientTransformation, HyperValue, OptState } from './types.js';
-import { defineTransformation } from './core.js';
-import { asRecord, likeParams } from './tree.js';
+import { defineAsyncTransformation } from './core.js';
+import { asRecord, disposeParams, likeParams } from './tree.js';
 import { flatOf, needProblem, unflatLike } from './flatten.js';
 import { sgd } from './sgd.js';
 
@@ -12,27 +12,34 @@ interface SamOnlyOptions extends SamOptions { normalize?: boolean }
 
 function sharpnessAware(name: string, adaptive: boolean, { lr, momentum, rho, base, weightDecay, etaA, normalize = true }: Required<Omit<SamOptions, 'base'>> & { base?: GradientTransformation; etaA: number; normalize?: boolean }) {
   const inner: GradientTransformation = base ?? (sgd({ lr, momentum, weightDecay }) as unknown as GradientTransformation);
-  return defineTransformation({
+  return defineAsyncTransformation({
     name, hyperparams: { lr, momentum, rho, weightDecay, ...(adaptive ? { etaA } : { normalize }), base: inner.name },
     init: (p) => ({ inner: inner.init(p) }),
-    update: (grads, s, params, ctx) => {
+    update: async (grads, s, params, ctx) => {
       const problem = needProblem(name, ctx);
       const g = asRecord(grads);
-      const w = (ctx.w ?? flatOf(params ? asRecord(params) : g, problem, name)) as Tensor1D;
-      const gf = flatOf(g, problem, name);
-      let e: Tensor;
-      if (adaptive) {
-        const T = tf.add(tf.abs(w), etaA);
-        const tg = tf.mul(T, gf);
-        e = tf.mul(tf.mul(tf.square(T), gf), tf.div(rho, tf.maximum(tf.norm(tg), 1e-12)));
-      } else if (normalize) {
-        e = tf.mul(gf, tf.div(rho, tf.maximum(tf.norm(gf), 1e-12)));
-      } else {
-        e = tf.mul(gf, rho);
+      // The perturbed gradient ∇L(w + e), computed on the device (‖g‖ stays a tensor).
+      const g2 = tf.tidy(() => {
+        const w = (ctx.w ?? flatOf(params ? asRecord(params) : g, problem, name)) as Tensor1D;
+        const gf = flatOf(g, problem, name);
+        let e: Tensor;
+        if (adaptive) {
+          const T = tf.add(tf.abs(w), etaA);
+          const tg = tf.mul(T, gf);
+          e = tf.mul(tf.mul(tf.square(T), gf), tf.div(rho, tf.maximum(tf.norm(tg), 1e-12)));
+        } else if (normalize) {
+          e = tf.mul(gf, tf.div(rho, tf.maximum(tf.norm(gf), 1e-12)));
+        } else {
+          e = tf.mul(gf, rho);
+        }
+        return unflatLike(problem.grad(tf.add(w, e) as Tensor1D), g, problem);
+      });
+      try {
+        const r = await inner.update(likeParams(grads, g2), s.inner as OptState, params, ctx);
+        return { updates: r.updates, state: { inner: r.state } };
+      } finally {
+        disposeParams(g2);
       }
-      const g2 = problem.grad(tf.add(w, e) as Tensor1D);
-      const r = inner.update(likeParams(grads, unflatLike(g2, g, problem)), s.inner as OptState, params, ctx);
-      return { updates: r.updates, state: { inner: r.state } };
     },
   });
 }

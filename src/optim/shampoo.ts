@@ -3,7 +3,7 @@ import { tf } from '../tensor/tf.js';
 import type { Tensor } from '../tensor/types.js';
 import type { HyperValue } from './types.js';
 import { leafwise, hyperAt } from './core.js';
-import { asMatrix, symPower } from './linalg.js';
+import { asMatrix, symPowerValues } from './linalg.js';
 import { isMatrixLeaf } from './matrix-common.js';
 
 /**
@@ -26,7 +26,16 @@ export function shampoo({ lr = 1e-2, eps = 1e-4, updateFreq = 1, maxPrecondDim =
       const R = eye(n);
       return { L, R, Li: L ? tf.eye(m) : null, Ri: R ? tf.eye(n) : null, H: null };
     },
-    update: (g0, s, p, t) => {
+    // On refresh steps the new L, R are read (one packed transfer for every leaf) for their roots.
+    read: (g0, s, p, t) => {
+      if (s.H || (t - 1) % updateFreq !== 0) return undefined;
+      const G = asMatrix(weightDecay ? tf.add(g0, tf.mul(p!, weightDecay)) : g0);
+      const req: Record<string, Tensor> = {};
+      if (s.L) req.L = tf.add(s.L, tf.matMul(G, G, false, true));
+      if (s.R) req.R = tf.add(s.R, tf.matMul(G, G, true, false));
+      return req;
+    },
+    update: (g0, s, p, t, _key, _ctx, fetched) => {
       const g = weightDecay ? tf.add(g0, tf.mul(p!, weightDecay)) : g0;
       const eta = hyperAt(lr, t - 1);
       if (s.H) {
@@ -34,11 +43,10 @@ export function shampoo({ lr = 1e-2, eps = 1e-4, updateFreq = 1, maxPrecondDim =
         return { u: tf.mul(tf.div(g, tf.sqrt(H)), -eta), s: { ...s, H } };
       }
       const G = asMatrix(g);
-      const L = s.L ? tf.add(s.L, tf.matMul(G, G, false, true)) : null;
-      const R = s.R ? tf.add(s.R, tf.matMul(G, G, true, false)) : null;
-      const refresh = (t - 1) % updateFreq === 0;
-      const Li = L && refresh ? symPower(L, -0.25) : s.Li;
-      const Ri = R && refresh ? symPower(R, -0.25) : s.Ri;
+      const L = fetched.L?.tensor ?? (s.L ? tf.add(s.L, tf.matMul(G, G, false, true)) : null);
+      const R = fetched.R?.tensor ?? (s.R ? tf.add(s.R, tf.matMul(G, G, true, false)) : null);
+      const Li = fetched.L ? symPowerValues(fetched.L.values, L!.shape[0], -0.25) : s.Li;
+      const Ri = fetched.R ? symPowerValues(fetched.R.values, R!.shape[0], -0.25) : s.Ri;
       let P = G as Tensor;
       if (Li) P = tf.matMul(Li as never, P as never);
       if (Ri) P = tf.matMul(P as never, Ri as never);

@@ -3,7 +3,7 @@ import { tf } from '../tensor/tf.js';
 import type { Tensor } from '../tensor/types.js';
 import type { HyperValue } from './types.js';
 import { leafwise, hyperAt } from './core.js';
-import { orthonormalize, symEigDesc } from './linalg.js';
+import { orthonormalizeValues, topEigvecs } from './linalg.js';
 
 type SoapLeaf = { m: Tensor; v: Tensor; L: Tensor | null; QL: Tensor | null; R: Tensor | null; QR: Tensor | null; k: number };
 
@@ -37,17 +37,48 @@ const projectBack = (X: Tensor, QL: Tensor | null, QR: Tensor | null) => {
 export function soap({ lr = 3e-3, b1 = 0.95, b2 = 0.95, shampooBeta, eps = 1e-8, weightDecay = 0.01, precondFreq = 10, maxPrecondDim = 1024 }: { lr?: HyperValue; b1?: number; b2?: number; shampooBeta?: number; eps?: number; weightDecay?: number; precondFreq?: number; maxPrecondDim?: number } = {}) {
   const beta = shampooBeta ?? b2;
   const useSide = (n: number) => n > 1 && n <= maxPrecondDim;
+  /** L ← βL + (1−β)GGᵀ, R ← βR + (1−β)GᵀG (null where a side is not preconditioned). */
+  const nextLR = (g: Tensor, s: SoapLeaf) => {
+    const G = view(g);
+    return {
+      L: s.L ? tf.add(tf.mul(s.L, beta), tf.mul(tf.matMul(G as never, G as never, false, true), 1 - beta)) : null,
+      R: s.R ? tf.add(tf.mul(s.R, beta), tf.mul(tf.matMul(G as never, G as never, true, false), 1 - beta)) : null,
+    };
+  };
   return leafwise<SoapLeaf>('soap', { lr, b1, b2, shampooBeta: beta, eps, weightDecay, precondFreq, maxPrecondDim }, {
     init: (p) => {
       const [m, n] = view(p).shape;
       return { m: tf.zerosLike(p), v: tf.zeros([m, n]), L: useSide(m) ? tf.zeros([m, m]) : null, QL: null, R: useSide(n) ? tf.zeros([n, n]) : null, QR: null, k: 0 };
     },
-    update: (g, s, p, t) => {
-      const G = view(g);
-      const L = s.L ? tf.add(tf.mul(s.L, beta), tf.mul(tf.matMul(G as never, G as never, false, true), 1 - beta)) : null;
-      const R = s.R ? tf.add(tf.mul(s.R, beta), tf.mul(tf.matMul(G as never, G as never, true, false), 1 - beta)) : null;
+    // Step 1 reads the new L, R (their eigenbases); a refresh step reads L, R's Rayleigh estimates
+    // diag(QᵀAQ) and the power step AQ. Every leaf's matrices come in one packed transfer.
+    read: (g, s, _p, t) => {
+      const k = s.k + 1;
+      if (t !== 1 && k % precondFreq !== 0) return undefined;
+      const { L, R } = nextLR(g, s);
+      const req: Record<string, Tensor> = {};
       if (t === 1) {
-        return { u: tf.zerosLike(g), s: { m: s.m, v: s.v, L, R, QL: L ? symEigDesc(L).Q : null, QR: R ? symEigDesc(R).Q : null, k: 0 } };
+        if (L) req.L = L;
+        if (R) req.R = R;
+        return req;
+      }
+      for (const [name, A, Q] of [['L', L, s.QL], ['R', R, s.QR]] as const) {
+        if (!A || !Q) continue;
+        const AQ = tf.matMul(A as never, Q as never);
+        req[name] = A;
+        req[`est${name}`] = tf.sum(tf.mul(Q, AQ), 0);
+        req[`AQ${name}`] = AQ;
+      }
+      return req;
+    },
+    update: (g, s, p, t, _key, _ctx, fetched) => {
+      const G = view(g);
+      const next = fetched.L || fetched.R ? null : nextLR(g, s);
+      const L = fetched.L?.tensor ?? next?.L ?? null;
+      const R = fetched.R?.tensor ?? next?.R ?? null;
+      if (t === 1) {
+        const basis = (f: { values: Float32Array } | undefined, A: Tensor | null) => (f && A ? topEigvecs(f.values, A.shape[0]) : null);
+        return { u: tf.zerosLike(g), s: { m: s.m, v: s.v, L, R, QL: basis(fetched.L, L), QR: basis(fetched.R, R), k: 0 } };
       }
       const k = s.k + 1;
       const Gp = project(G, s.QL, s.QR);
@@ -60,17 +91,22 @@ export function soap({ lr = 3e-3, b1 = 0.95, b2 = 0.95, shampooBeta, eps = 1e-8,
       // Uses the reference's order: the preconditioner update and basis refresh follow the step.
       let QL = s.QL;
       let QR = s.QR;
+      const refresh = (name: 'L' | 'R', axis: number): Tensor | null => {
+        const est = fetched[`est${name}`]?.values;
+        const AQ = fetched[`AQ${name}`];
+        if (!est || !AQ) return null;
+        const n = est.length;
+        const order = Array.from(est, (_, i) => i).sort((i, j) => est[j] - est[i]);
+        v = tf.gather(v, tf.tensor1d(order, 'int32'), axis);
+        // A·Q[:, order] is AQ with its columns permuted: permute on the host, then thin QR there.
+        const rows = AQ.tensor.shape[0];
+        const permuted = new Float32Array(rows * n);
+        for (let i = 0; i < rows; i++) for (let j = 0; j < n; j++) permuted[i * n + j] = AQ.values[i * n + order[j]];
+        return orthonormalizeValues(permuted, rows, n);
+      };
       if (k % precondFreq === 0) {
-        const refresh = (A: Tensor, Q: Tensor, axis: number) => {
-          const est = tf.sum(tf.mul(Q, tf.matMul(A as never, Q as never)), 0).dataSync();
-          const order = Array.from(est, (_, i) => i).sort((i, j) => est[j] - est[i]);
-          const idx = tf.tensor1d(order, 'int32');
-          const Qs = tf.gather(Q, idx, 1);
-          v = tf.gather(v, idx, axis);
-          return orthonormalize(tf.matMul(A as never, Qs as never));
-        };
-        if (L && QL) QL = refresh(L, QL, 0);
-        if (R && QR) QR = refresh(R, QR, 1);
+        QL = refresh('L', 0) ?? QL;
+        QR = refresh('R', 1) ?? QR;
       }
       return { u, s: { m, v, L, R, QL, QR, k } };
     },

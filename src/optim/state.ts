@@ -6,6 +6,7 @@
 import { tf } from '../tensor/tf.js';
 import type { Tensor } from '../tensor/types.js';
 import type { StateValue } from './types.js';
+import { readPacked } from '../tensor/read.js';
 
 function isTypedArray(x: unknown): x is Uint8Array | Float32Array | Float64Array | Int32Array {
   return x instanceof Uint8Array || x instanceof Float32Array || x instanceof Float64Array || x instanceof Int32Array;
@@ -35,7 +36,7 @@ export function tensorsIn(value: unknown): Tensor[] {
 /**
  * Disposes every tensor of an optimizer state. Call it on the OLD state after `update` returned
  * the new one (the new state shares no tensor with the old).
- * @example const r = opt.update(g, s, w); disposeState(s); s = r.state;
+ * @example const r = await opt.update(g, s, w); disposeState(s); s = r.state;
  */
 export function disposeState(state: unknown): void {
   forEachTensor(state, (t) => { if (!t.isDisposed) t.dispose(); });
@@ -61,14 +62,20 @@ function numberToJson(n: number): unknown {
 }
 
 /**
- * A JSON-safe copy of an optimizer state (tensors read back with dataSync).
- * @example fs.writeFileSync('s.json', JSON.stringify(serializeState(state)));
+ * A JSON-safe copy of an optimizer state (async: every tensor of the state is read in ONE packed
+ * transfer, as float32, which is exact for the float32 tensors optimizer states hold).
+ * @example fs.writeFileSync('s.json', JSON.stringify(await serializeState(state)));
  */
-export function serializeState(state: unknown): unknown {
+export async function serializeState(state: unknown): Promise<unknown> {
+  const tensors = tensorsIn(state);
+  tensors.forEach((t) => {
+    if (t.isDisposed) throw new Error('serializeState: the state holds a disposed tensor; serialise the current state, not one already disposed.');
+  });
+  const values = await readPacked(tensors);
+  const byId = new Map<number, Float32Array>(tensors.map((t, i) => [t.id, values[i]]));
   const walk = (v: unknown): unknown => {
     if (v instanceof tf.Tensor) {
-      if (v.isDisposed) throw new Error('serializeState: the state holds a disposed tensor; serialise the current state, not one already disposed.');
-      const data = Array.from(v.dataSync() as ArrayLike<number>, numberToJson);
+      const data = Array.from(byId.get(v.id)!, numberToJson);
       return { __tensor: { dtype: v.dtype, shape: v.shape, data } };
     }
     if (typeof v === 'number') return numberToJson(v);

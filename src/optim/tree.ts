@@ -5,6 +5,7 @@
 import { tf } from '../tensor/tf.js';
 import type { Tensor, Tensor1D, ParamSpec } from '../tensor/types.js';
 import type { Params } from './types.js';
+import { readAndDispose } from '../tensor/read.js';
 
 /** The key a single (flat) tensor is stored under when params are normalised to a record. */
 export const FLAT_KEY = '_';
@@ -98,14 +99,13 @@ export function globalNormTensor(tree: Params): Tensor {
 }
 
 /**
- * ‖tree‖₂ over all leaves, as a number.
- * @example globalNorm({ a: tf.tensor1d([3]), b: tf.tensor1d([4]) }) === 5
+ * ‖tree‖₂ over all leaves, as a number (async: one read; inside an optimizer keep
+ * `globalNormTensor` on the device instead).
+ * @example await globalNorm({ a: tf.tensor1d([3]), b: tf.tensor1d([4]) }) === 5
  */
-export function globalNorm(tree: Params): number {
-  const n = globalNormTensor(tree);
-  const v = n.dataSync()[0];
-  n.dispose();
-  return v;
+export async function globalNorm(tree: Params): Promise<number> {
+  const [v] = await readAndDispose([globalNormTensor(tree)]);
+  return v[0];
 }
 
 /**

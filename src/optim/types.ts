@@ -1,6 +1,14 @@
 /**
  * The vocabulary of flowlab's optimizer zoo (optax style): a GradientTransformation is a pair of
- * pure functions `init(params) → state` and `update(grads, state, params?, context?) → { updates, state }`.
+ * pure functions `init(params) → state` and `update(grads, state, params?, context?) → Promise<{ updates, state }>`.
+ *
+ * `update` is async (the tensor-read rule, src/tensor/read.ts): most optimizers never read a value
+ * and their promise resolves at once, but some need values on the host (float64 eigendecompositions
+ * for Shampoo/SOAP/GaLore/COSMOS, 8-bit Adam's block-wise quantisation, scalar RMSProp's ν, FOSI's
+ * Lanczos, applyIfFinite's branch), and the webgpu backend can only read asynchronously. Such an
+ * optimizer reads everything one update needs in ONE packed transfer; values that are only used in
+ * further tensor math (Prodigy's d, AdamP's branch, global norms) stay on the device. Always
+ * `await opt.update(...)`, and never call it inside tf.tidy (tidy cannot span an await).
  *
  * Ownership rules (every transformation in src/optim follows them):
  * - `update` never disposes or mutates its inputs (grads, state, params stay valid).
@@ -8,7 +16,15 @@
  *   caller; none is shared with the inputs. Dispose the old state yourself when you no longer
  *   need it (`disposeState(old)`), and the updates after applying them.
  * - State holds only plain data: tensors, numbers, booleans, strings, null, typed arrays, arrays
- *   and plain objects, so `serializeState` / `deserializeState` round-trip it through JSON.
+ *   and plain objects, so `serializeState` (async: it reads the tensors, in one transfer) and
+ *   `deserializeState` round-trip it through JSON.
+ *
+ * @example
+ * const opt = fl.optim.adam({ lr: 1e-3 });
+ * let state = opt.init(w);
+ * const { updates, state: next } = await opt.update(grads, state, w);
+ * const w2 = fl.optim.applyUpdates(w, updates);
+ * fl.optim.disposeState(state); state = next;
  */
 import type { Tensor, Tensor1D, Scalar, Problem } from '../tensor/types.js';
 
@@ -66,7 +82,8 @@ export interface GradientTransformation<S extends OptState = OptState> {
   /** The resolved hyperparameters (defaults filled in), for tables and `currentLr`. */
   readonly hyperparams: Record<string, unknown>;
   init(params: Params): S;
-  update(grads: Params, state: S, params?: Params, context?: UpdateContext): UpdateResult<S>;
+  /** One step (async; see the module doc): `await opt.update(grads, state, params, context)`. */
+  update(grads: Params, state: S, params?: Params, context?: UpdateContext): Promise<UpdateResult<S>>;
   /** Schedule-Free only: the evaluation point x held in the state. */
   evalParams?(state: S): Params;
 }

@@ -1,26 +1,43 @@
 /** Test helpers: run an optimizer on fixed gradient sequences and compare with float64 references. */
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../src/tensor/tf.js';
+import { backend } from '../../src/tensor/index.js';
+import { read } from '../../src/tensor/read.js';
 import type { Tensor } from '../../src/tensor/types.js';
 import { applyUpdates, disposeState, type GradientTransformation } from '../../src/optim/index.js';
 import type { UpdateContext } from '../../src/optim/types.js';
+import { testBackends } from '../backends.js';
 
 export type Vec = number[];
 
+/**
+ * Registers `fn` as one test per backend of `testBackends()` (cpu and wasm; webgpu alone when
+ * FLOWLAB_BACKEND=webgpu), named `${name} [backend]`.
+ */
+export function backendTest(name: string, fn: (t: TestContext) => unknown | Promise<unknown>): void {
+  for (const be of testBackends()) {
+    test(`${name} [${be}]`, async (t) => {
+      await backend.use(be);
+      await fn(t);
+    });
+  }
+}
+
 /** Runs `opt` from p0 with gradients gs[t] (fixed), returning the params after each step. */
-export function runFixed(opt: GradientTransformation, p0: Vec, gs: Vec[], shape: number[] = [p0.length], ctx?: (p: Tensor) => UpdateContext): Vec[] {
+export async function runFixed(opt: GradientTransformation, p0: Vec, gs: Vec[], shape: number[] = [p0.length], ctx?: (p: Tensor) => UpdateContext): Promise<Vec[]> {
   let p = tf.tensor(p0, shape);
   let s = opt.init(p);
   const out: Vec[] = [];
   for (const g of gs) {
     const gt = tf.tensor(g, shape);
-    const r = opt.update(gt, s, p, ctx?.(p));
+    const r = await opt.update(gt, s, p, ctx?.(p));
     disposeState(s);
     s = r.state;
     const p2 = applyUpdates(p, r.updates) as Tensor;
     tf.dispose([p, gt, r.updates as Tensor]);
     p = p2;
-    out.push(Array.from(p.dataSync()));
+    out.push(Array.from(await read(p)));
   }
   p.dispose();
   disposeState(s);

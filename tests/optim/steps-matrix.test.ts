@@ -1,12 +1,13 @@
 /**
  * Matrix optimizers against float64 references written here (Newton–Schulz, Jacobi
- * eigendecompositions, Sinkhorn), for fixed gradient sequences of ≥ 3 steps.
+ * eigendecompositions, Sinkhorn), for fixed gradient sequences of ≥ 3 steps. Runs on cpu and
+ * wasm, and on webgpu alone when FLOWLAB_BACKEND=webgpu (tests/backends.ts), same tolerances.
  */
-import { test } from 'node:test';
 import * as O from '../../src/optim/index.js';
 import { tf } from '../../src/tensor/tf.js';
 import type { Tensor } from '../../src/tensor/types.js';
-import { close } from './harness.js';
+import { close, backendTest } from './harness.js';
+import { read } from '../../src/tensor/read.js';
 import { T, mm, add, scal, fro, reshape, ns5, symPow, jacobi, rand, type Mat } from './dense.js';
 
 const r = rand(11);
@@ -14,24 +15,24 @@ const seq = (rows: number, cols: number, steps = 4): Mat[] => Array.from({ lengt
 const flat = (A: Mat) => A.flat();
 
 /** Runs on a record { W: [rows, cols] } with gradient matrices; returns W after each step. */
-function runMatrix(opt: O.GradientTransformation, W0: Mat, Gs: Mat[]): number[][] {
+async function runMatrix(opt: O.GradientTransformation, W0: Mat, Gs: Mat[]): Promise<number[][]> {
   let p: Record<string, Tensor> = { W: tf.tensor2d(W0) };
   let s = opt.init(p);
   const out: number[][] = [];
   for (const G of Gs) {
     const g = { W: tf.tensor2d(G) };
-    const res = opt.update(g, s, p);
+    const res = await opt.update(g, s, p);
     O.disposeState(s); s = res.state;
     const p2 = O.applyUpdates(p, res.updates);
     tf.dispose([p.W, g.W, (res.updates as Record<string, Tensor>).W]);
     p = p2 as Record<string, Tensor>;
-    out.push(Array.from(p.W.dataSync()));
+    out.push(Array.from(await read(p.W)));
   }
   p.W.dispose(); O.disposeState(s);
   return out;
 }
 
-test('muon: Nesterov momentum, NS5 orthogonalisation, √max(1, fanOut/fanIn), decoupled decay', () => {
+backendTest('muon: Nesterov momentum, NS5 orthogonalisation, √max(1, fanOut/fanIn), decoupled decay', async () => {
   for (const [rows, cols] of [[3, 5], [5, 3]]) {
     const W0 = seq(rows, cols, 1)[0];
     const Gs = seq(rows, cols);
@@ -44,11 +45,11 @@ test('muon: Nesterov momentum, NS5 orthogonalisation, √max(1, fanOut/fanIn), d
       W = add(scal(W, 1 - lr * wd), Ostep, -lr);
       return flat(W);
     });
-    close(runMatrix(O.muon({ lr, momentum: mu, weightDecay: wd }), W0, Gs), exp, { label: `muon ${rows}x${cols}`, rtol: 2e-3, atol: 2e-5 });
+    close(await runMatrix(O.muon({ lr, momentum: mu, weightDecay: wd }), W0, Gs), exp, { label: `muon ${rows}x${cols}`, rtol: 2e-3, atol: 2e-5 });
   }
 });
 
-test('muon: non-matrix leaves take the auxiliary Adam step', () => {
+backendTest('muon: non-matrix leaves take the auxiliary Adam step', async () => {
   const p0 = [0.3, -0.2, 0.1];
   const gs = [[1, -2, 0.5], [0.5, 1, -1], [2, 0.1, 0.3]];
   const h = { lr: 0.01, b1: 0.9, b2: 0.95, eps: 1e-10 };
@@ -56,11 +57,12 @@ test('muon: non-matrix leaves take the auxiliary Adam step', () => {
   const exp = gs.map((g, k) => { g.forEach((x, i) => { m[i] = 0.9 * m[i] + 0.1 * x; v[i] = 0.95 * v[i] + 0.05 * x * x; p[i] -= 0.01 * (m[i] / (1 - 0.9 ** (k + 1))) / (Math.sqrt(v[i] / (1 - 0.95 ** (k + 1))) + 1e-10); }); return p.slice(); });
   let w: Tensor = tf.tensor1d(p0);
   let s = O.muon({ adam: h }).init(w);
-  const got = gs.map((g) => { const gt = tf.tensor1d(g); const res = O.muon({ adam: h }).update(gt, s, w); O.disposeState(s); s = res.state; const w2 = O.applyUpdates(w, res.updates); tf.dispose([w, gt, res.updates as Tensor]); w = w2; return Array.from(w.dataSync()); });
+  const got: number[][] = [];
+  for (const g of gs) { const gt = tf.tensor1d(g); const res = await O.muon({ adam: h }).update(gt, s, w); O.disposeState(s); s = res.state; const w2 = O.applyUpdates(w, res.updates); tf.dispose([w, gt, res.updates as Tensor]); w = w2; got.push(Array.from(await read(w))); }
   close(got, exp, { label: 'muon aux adam' });
 });
 
-test('adamuon: NS5 output normalised by an EMA of O², rescaled to RMS 0.2', () => {
+backendTest('adamuon: NS5 output normalised by an EMA of O², rescaled to RMS 0.2', async () => {
   const W0 = seq(4, 3, 1)[0];
   const Gs = seq(4, 3);
   const lr = 0.01, mu = 0.95, b2 = 0.9, eps = 1e-8;
@@ -73,10 +75,10 @@ test('adamuon: NS5 output normalised by an EMA of O², rescaled to RMS 0.2', () 
     W = add(W, Oh, -lr * 0.2 * Math.sqrt(12) / fro(Oh));
     return flat(W);
   });
-  close(runMatrix(O.adamuon({ lr, momentum: mu, b2, eps }), W0, Gs), exp, { label: 'adamuon', rtol: 2e-3, atol: 2e-5 });
+  close(await runMatrix(O.adamuon({ lr, momentum: mu, b2, eps }), W0, Gs), exp, { label: 'adamuon', rtol: 2e-3, atol: 2e-5 });
 });
 
-test('sinkgd: 5 alternating row (→ √n) and column (→ √m) normalisations', () => {
+backendTest('sinkgd: 5 alternating row (→ √n) and column (→ √m) normalisations', async () => {
   const W0 = seq(3, 4, 1)[0];
   const Gs = seq(3, 4);
   let W = W0;
@@ -90,10 +92,10 @@ test('sinkgd: 5 alternating row (→ √n) and column (→ √m) normalisations'
     W = add(W, X, -0.01);
     return flat(W);
   });
-  close(runMatrix(O.sinkgd({ lr: 0.01 }), W0, Gs), exp, { label: 'sinkgd', rtol: 1e-4 });
+  close(await runMatrix(O.sinkgd({ lr: 0.01 }), W0, Gs), exp, { label: 'sinkgd', rtol: 1e-4 });
 });
 
-test('shampoo: L^(−1/4) G R^(−1/4) with accumulated L, R (from εI)', () => {
+backendTest('shampoo: L^(−1/4) G R^(−1/4) with accumulated L, R (from εI)', async () => {
   const W0 = seq(2, 3, 1)[0];
   const Gs = seq(2, 3);
   const eps = 1e-2, lr = 0.05;
@@ -105,10 +107,10 @@ test('shampoo: L^(−1/4) G R^(−1/4) with accumulated L, R (from εI)', () => 
     W = add(W, mm(mm(symPow(L, -0.25), G), symPow(R, -0.25)), -lr);
     return flat(W);
   });
-  close(runMatrix(O.shampoo({ lr, eps }), W0, Gs), exp, { label: 'shampoo', rtol: 1e-3, atol: 1e-5 });
+  close(await runMatrix(O.shampoo({ lr, eps }), W0, Gs), exp, { label: 'shampoo', rtol: 1e-3, atol: 1e-5 });
 });
 
-test('galore: rank-1 projection on the left singular vector, Adam in the projected space', () => {
+backendTest('galore: rank-1 projection on the left singular vector, Adam in the projected space', async () => {
   const W0 = seq(2, 4, 1)[0];
   const Gs = seq(2, 4);
   const lr = 0.02, scale = 0.25, b1 = 0.9, b2 = 0.999, eps = 1e-8;
@@ -125,10 +127,10 @@ test('galore: rank-1 projection on the left singular vector, Adam in the project
     W = add(W, mm(P, N), -lr * scale);
     return flat(W);
   });
-  close(runMatrix(O.galore({ lr, rank: 1, updateProjGap: 100, scale }), W0, Gs), exp, { label: 'galore', rtol: 1e-3, atol: 1e-5 });
+  close(await runMatrix(O.galore({ lr, rank: 1, updateProjGap: 100, scale }), W0, Gs), exp, { label: 'galore', rtol: 1e-3, atol: 1e-5 });
 });
 
-test('cosmos with full rank: the residual vanishes and the step is Adam in the eigenbasis of C', () => {
+backendTest('cosmos with full rank: the residual vanishes and the step is Adam in the eigenbasis of C', async () => {
   const W0 = seq(4, 2, 1)[0];
   const Gs = seq(4, 2);
   const lr = 0.01, b1 = 0.9, b2 = 0.99, eps = 1e-8;
@@ -144,7 +146,7 @@ test('cosmos with full rank: the residual vanishes and the step is Adam in the e
     W = add(W, mm(A, T(U)), -lr);
     return flat(W);
   });
-  close(runMatrix(O.cosmos({ lr, rank: 2, b1, b2, eps, freq: 100 }), W0, Gs), exp, { label: 'cosmos', rtol: 1e-3, atol: 1e-5 });
+  close(await runMatrix(O.cosmos({ lr, rank: 2, b1, b2, eps, freq: 100 }), W0, Gs), exp, { label: 'cosmos', rtol: 1e-3, atol: 1e-5 });
 });
 
 /** Thin QR by modified Gram–Schmidt (positive R diagonal). */
@@ -195,18 +197,18 @@ function soapReference(W0: Mat, Gs: Mat[], { lr, b1, b2, eps, wd = 0, refreshEve
   });
 }
 
-test('soap: step 1 builds the eigenbases only; then Adam in the rotated basis', () => {
+backendTest('soap: step 1 builds the eigenbases only; then Adam in the rotated basis', async () => {
   const W0 = seq(2, 3, 1)[0];
   const Gs = seq(2, 3, 5);
   const lr = 0.01, b1 = 0.9, b2 = 0.95, eps = 1e-8, wd = 0.01;
   const exp = soapReference(W0, Gs, { lr, b1, b2, eps, wd });
-  close(runMatrix(O.soap({ lr, b1, b2, eps, weightDecay: wd, precondFreq: 100 }), W0, Gs), exp, { label: 'soap', rtol: 1e-3, atol: 1e-5 });
+  close(await runMatrix(O.soap({ lr, b1, b2, eps, weightDecay: wd, precondFreq: 100 }), W0, Gs), exp, { label: 'soap', rtol: 1e-3, atol: 1e-5 });
 });
 
-test('soap: every precondFreq steps Q is refreshed by one power step + QR, v re-sorted by the estimated eigenvalues', () => {
+backendTest('soap: every precondFreq steps Q is refreshed by one power step + QR, v re-sorted by the estimated eigenvalues', async () => {
   const W0 = seq(3, 2, 1)[0];
   const Gs = seq(3, 2, 6);
   const lr = 0.01, b1 = 0.9, b2 = 0.95, eps = 1e-8, f = 2;
   const exp = soapReference(W0, Gs, { lr, b1, b2, eps, refreshEvery: f });
-  close(runMatrix(O.soap({ lr, b1, b2, eps, weightDecay: 0, precondFreq: f }), W0, Gs), exp, { label: 'soap refresh', rtol: 2e-3, atol: 2e-5 });
+  close(await runMatrix(O.soap({ lr, b1, b2, eps, weightDecay: 0, precondFreq: f }), W0, Gs), exp, { label: 'soap refresh', rtol: 2e-3, atol: 2e-5 });
 });

@@ -5,7 +5,8 @@
  * Checks: finite losses throughout, state shapes stable, serialisation round trip (continuing
  * from a JSON copy of the state gives the same iterates), no tensor leak, and the loss decreased
  * by the stated factor in 200 steps. Matrix optimizers on the flat quadratic/Rosenbrock take
- * their documented vector fallback (Adam for Muon/AdaMuon/SinkGD/COSMOS/GaLore).
+ * their documented vector fallback (Adam for Muon/AdaMuon/SinkGD/COSMOS/GaLore). Runs on the
+ * default backend: wasm, or webgpu under FLOWLAB_BACKEND=webgpu (same thresholds; ~5 minutes on lavapipe).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +14,10 @@ import { tf } from '../../src/tensor/tf.js';
 import type { Tensor, Tensor1D } from '../../src/tensor/types.js';
 import * as O from '../../src/optim/index.js';
 import { forEachTensor } from '../../src/optim/state.js';
+import { read, readScalars } from '../../src/tensor/read.js';
 import { quadratic, rosenbrock, mlp, type Objective } from './objectives.js';
+import { topEigenpairs } from '../../src/landscape/eigenpairs.js';
+import { onWebgpu } from '../backends.js';
 
 type H = Record<string, unknown>;
 /** Per optimizer: hyperparameters and required loss ratio L_200/L_0 on [quadratic, rosenbrock, mlp]. */
@@ -74,10 +78,10 @@ function shapes(state: unknown): string {
   return out.join(' ');
 }
 
-function step(opt: O.GradientTransformation, ob: Objective, w: Tensor1D, s: O.OptState): { w: Tensor1D; s: O.OptState; loss: number } {
+async function step(opt: O.GradientTransformation, ob: Objective, w: Tensor1D, s: O.OptState): Promise<{ w: Tensor1D; s: O.OptState; loss: number }> {
   const { loss, grad } = ob.P.lossAndGrad(w);
-  const l = loss.dataSync()[0];
-  const r = opt.update(grad, s, w, { problem: ob.P, w, loss: l });
+  const [l] = await readScalars([loss]);
+  const r = await opt.update(grad, s, w, { problem: ob.P, w, loss: l });
   const w2 = O.applyUpdates(w, r.updates) as Tensor1D;
   tf.dispose([loss, grad, r.updates as Tensor]);
   return { w: w2, s: r.state, loss: l };
@@ -88,8 +92,12 @@ test('the registry holds every optimizer of the table, and the table covers the 
 });
 
 for (const name of Object.keys(TABLE)) {
-  test(`${name}: finite, stable state, JSON round trip, no leak, converges on quadratic / rosenbrock / mlp`, () => {
-    objectives.forEach((ob, j) => {
+  test(`${name}: finite, stable state, JSON round trip, no leak, converges on quadratic / rosenbrock / mlp`, async (t) => {
+    if (name === 'fosi' && onWebgpu() && topEigenpairs.constructor.name !== 'AsyncFunction') {
+      t.skip('src/landscape topEigenpairs still reads synchronously (dataSync); runs on webgpu once it is async');
+      return;
+    }
+    for (const [j, ob] of objectives.entries()) {
       const [hyper, factor] = TABLE[name][j];
       const entry = O.optimizers[name];
       const base = O.create(name, hyper);
@@ -97,26 +105,26 @@ for (const name of Object.keys(TABLE)) {
       const before = tf.memory().numTensors;
       let w = ob.w0();
       const L0 = ob.P.loss(w);
-      const l0 = L0.dataSync()[0];
+      const [l0] = await readScalars([L0]);
       L0.dispose();
       let s = opt.init(w);
       let shapes2 = '';
       for (let i = 0; i < STEPS; i++) {
-        const r = step(opt, ob, w, s);
+        const r = await step(opt, ob, w, s);
         assert.ok(Number.isFinite(r.loss), `${name}/${ob.name}: loss at step ${i} is ${r.loss}`);
         O.disposeState(s); w.dispose();
         w = r.w; s = r.s;
         if (i === 1) shapes2 = shapes(s);
         if (i === 100) {
           // Serialisation round trip: continue 3 steps from the original and from a JSON copy.
-          const copy = O.deserializeState(JSON.parse(JSON.stringify(O.serializeState(s)))) as O.OptState;
+          const copy = O.deserializeState(JSON.parse(JSON.stringify(await O.serializeState(s)))) as O.OptState;
           assert.equal(shapes(copy), shapes(s), `${name}/${ob.name}: deserialised state has the same shapes`);
           let wa = tf.clone(w), sa = O.cloneState(s), wb = tf.clone(w), sb = copy;
           for (let k = 0; k < 3; k++) {
-            const ra = step(opt, ob, wa, sa); O.disposeState(sa); wa.dispose(); wa = ra.w; sa = ra.s;
-            const rb = step(opt, ob, wb, sb); O.disposeState(sb); wb.dispose(); wb = rb.w; sb = rb.s;
+            const ra = await step(opt, ob, wa, sa); O.disposeState(sa); wa.dispose(); wa = ra.w; sa = ra.s;
+            const rb = await step(opt, ob, wb, sb); O.disposeState(sb); wb.dispose(); wb = rb.w; sb = rb.s;
           }
-          const da = wa.dataSync(), db = wb.dataSync();
+          const da = await read(wa), db = await read(wb);
           da.forEach((x, k) => assert.ok(Math.abs(x - db[k]) <= 1e-6 * (1 + Math.abs(x)), `${name}/${ob.name}: round-tripped state gives a different iterate (${x} vs ${db[k]})`));
           tf.dispose([wa, wb]); O.disposeState(sa); O.disposeState(sb);
         }
@@ -124,13 +132,13 @@ for (const name of Object.keys(TABLE)) {
       assert.equal(shapes(s), shapes2, `${name}/${ob.name}: state shapes changed between step 2 and ${STEPS}`);
       const x = opt.evalParams ? (opt.evalParams(s) as Tensor1D) : w;
       const L = ob.P.loss(x);
-      const ratio = L.dataSync()[0] / l0;
+      const ratio = (await readScalars([L]))[0] / l0;
       L.dispose();
       if (x !== w) x.dispose();
       assert.ok(ratio <= factor, `${name}/${ob.name}: L_${STEPS}/L_0 = ${ratio.toExponential(2)}, expected ≤ ${factor}`);
       w.dispose(); O.disposeState(s);
       let inState = 0; forEachTensor(s, () => inState++);
       assert.equal(tf.memory().numTensors, before, `${name}/${ob.name}: tensors leaked`);
-    });
+    }
   });
 }
