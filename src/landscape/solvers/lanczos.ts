@@ -20,8 +20,8 @@ interface Block {
   nextSize: number;
 }
 
-/** Top-k eigenpairs of op by block Lanczos (block size k), stopping on relative residual ≤ tol. */
-export function lanczos(op: SymOperator, { k, tol, maxIter, start, rng }: SolverOptions): SolverResult {
+/** Top-k eigenpairs of op by block Lanczos (block size k), stopping on relative residual ≤ tol. Async: one operator read per block step. */
+export async function lanczos(op: SymOperator, { k, tol, maxIter, start, rng }: SolverOptions): Promise<SolverResult> {
   const dim = op.dim;
   const blocks: Block[] = [];
   const basis: Float32Array[] = [];
@@ -31,7 +31,7 @@ export function lanczos(op: SymOperator, { k, tol, maxIter, start, rng }: Solver
     checkInterrupt();
     const b = Qj.length;
     const Q32 = Qj.map((q) => Float32Array.from(q));
-    const W = op.apply(Qj);
+    const W = await op.apply(Qj);
     const A = new Float64Array(b * b);
     for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) A[i * b + j] = dot(Qj[i], W[j]);
     symmetrize(A, b);

@@ -12,8 +12,8 @@ import type { SymOperator } from '../operator.js';
 import { gaussianVector } from '../random.js';
 import { checkInterrupt, relativeResidual, type SolverOptions, type SolverResult } from './common.js';
 
-/** Top-k eigenpairs (largest λ) of op by deflated power iteration; maxIter is per eigenpair. */
-export function power(op: SymOperator, { k, tol, maxIter, start, rng }: SolverOptions): SolverResult {
+/** Top-k eigenpairs (largest λ) of op by deflated power iteration; maxIter is per eigenpair. Async: one operator read per step. */
+export async function power(op: SymOperator, { k, tol, maxIter, start, rng }: SolverOptions): Promise<SolverResult> {
   const found: Float64Array[] = [];
   const values: number[] = [], residuals: number[] = [];
   let iterations = 0, converged = true, shift = 0, shifted = false;
@@ -26,7 +26,7 @@ export function power(op: SymOperator, { k, tol, maxIter, start, rng }: SolverOp
     for (let it = 0; it < maxIter; it++) {
       checkInterrupt();
       iterations++;
-      const [Hv] = op.apply([v]);
+      const [Hv] = await op.apply([v]);
       if (shift !== 0) axpy(Hv, -shift, v);
       theta = dot(v, Hv);
       // residual of the deflated operator (I − FFᵀ)H(I − FFᵀ), the one power iteration solves
