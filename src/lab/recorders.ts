@@ -29,7 +29,7 @@ export interface Recorder {
   name: string;
   /** Record every `every` steps (default 1). */
   every?: number;
-  record(ctx: StepContext): number | Record<string, number>;
+  record(ctx: StepContext): number | Record<string, number> | Promise<number | Record<string, number>>;
 }
 
 /**
@@ -37,7 +37,7 @@ export interface Recorder {
  * @example train(P, opt, { w0, steps, recorders: [sharpnessRecorder(10)] })
  */
 export function sharpnessRecorder(every: number): Recorder {
-  return { name: 'sharpness', every, record: (c) => sharpness(c.problem, c.w) };
+  return { name: 'sharpness', every, record: async (c) => await sharpness(c.problem, c.w) };
 }
 
 /**
@@ -47,8 +47,8 @@ export function sharpnessRecorder(every: number): Recorder {
 export function eigsRecorder(every: number, k: number): Recorder {
   return {
     name: 'eigs', every,
-    record: (c) => {
-      const { values } = topEigenpairs(c.problem, c.w, { k });
+    record: async (c) => {
+      const { values } = await topEigenpairs(c.problem, c.w, { k });
       return Object.fromEntries(values.map((v, i) => [`eig${i + 1}`, v]));
     },
   };
@@ -79,10 +79,10 @@ export function adaptivePreconditioner(opt: GradientTransformation, state: OptSt
 export function preconditionedSharpnessRecorder(every: number): Recorder {
   return {
     name: 'preconditionedSharpness', every,
-    record: (c) => {
-      const p = adaptivePreconditioner(c.optimizer, c.state, c.lr);
+    record: async (c) => {
+      const p = await adaptivePreconditioner(c.optimizer, c.state, c.lr);
       if (!p) throw new Error(`train: every.preconditionedSharpness needs an RMSProp/Adam-type optimizer on a flat w (state with a second moment); ${c.optimizer.name} has none. Add your own recorder instead.`);
-      return preconditionedSharpness(c.problem, c.w, p);
+      return await preconditionedSharpness(c.problem, c.w, p);
     },
   };
 }

@@ -23,7 +23,7 @@ export function fosi({ base, lr = 1e-3, k = 5, every = 100, alpha = 1, maxScale 
   return defineTransformation<S>({
     name: 'fosi', hyperparams: { base: inner.name, k, every, alpha, maxScale, lr: inner.hyperparams.lr },
     init: (p) => ({ count: 0, V: null, scales: [], lambdas: [], inner: inner.init(p) }),
-    update: (grads, s, params, ctx) => {
+    update: async (grads, s, params, ctx) => {
       const problem = needProblem('fosi', ctx);
       const t = s.count + 1;
       const g = asRecord(grads);
@@ -33,7 +33,7 @@ export function fosi({ base, lr = 1e-3, k = 5, every = 100, alpha = 1, maxScale 
       let lambdas = s.lambdas;
       if (!V || (t - 1) % every === 0) {
         const kk = Math.max(1, Math.min(k, problem.dim - 1));
-        const eig = topEigenpairs(problem, w, { k: kk, maxIter });
+        const eig = await topEigenpairs(problem, w, { k: kk, maxIter });
         const keep = eig.values.map((l, i) => [l, i] as const).filter(([l]) => l > 0);
         lambdas = eig.values.slice();
         scales = keep.map(([l]) => Math.min(alpha / l, maxScale));
