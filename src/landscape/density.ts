@@ -94,7 +94,7 @@ export async function lanczosTridiagonal(op: SymOperator, m: number, r: Rng): Pr
   scale(q, 1 / norm(q));
   for (let j = 0; j < m; j++) {
     throwIfInterrupted();
-    Q.push(Float32Array.from(q));
+    Q.push(new Float32Array(q));
     const [Hq] = await op.apply([q]);
     const a = dot(q, Hq);
     alpha.push(a);
@@ -107,5 +107,5 @@ export async function lanczosTridiagonal(op: SymOperator, m: number, r: Rng): Pr
     beta.push(b);
     q = scale(Hq, 1 / b) as Float64Array;
   }
-  return { alpha: Float64Array.from(alpha), beta: Float64Array.from(beta) };
+  return { alpha: new Float64Array(alpha), beta: new Float64Array(beta) };
 }

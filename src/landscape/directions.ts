@@ -40,7 +40,7 @@ export async function random(P: Problem, { filterNormalized = true, ignoreBias =
       }
       normalizeFilters(d, wa, e.offset, e.shape, axis);
     }
-    return Float32Array.from(d);
+    return new Float32Array(d);
   }
   let dn = 0, wn = 0;
   for (let i = 0; i < dim; i++) { dn += d[i] * d[i]; if (wa) wn += wa[i] * wa[i]; }

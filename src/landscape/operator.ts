@@ -49,14 +49,14 @@ function checkPoint(P: Problem, w: Point, fn: string, arg: string): void {
 export function pointTensor(P: Problem, w: Point, fn: string, arg = 'w'): { t: Tensor1D; owned: boolean } {
   checkPoint(P, w, fn, arg);
   if (w instanceof tf.Tensor) return { t: w as Tensor1D, owned: false };
-  return { t: tf.tensor1d(Float32Array.from(w as ArrayLike<number>)), owned: true };
+  return { t: tf.tensor1d(new Float32Array(w as ArrayLike<number>)), owned: true };
 }
 
 /** w as a plain Float32Array copy (validated like pointTensor). Async: a tensor w is read once. */
 export async function pointArray(P: Problem, w: Point, fn: string, arg = 'w'): Promise<Float32Array> {
   checkPoint(P, w, fn, arg);
-  if (w instanceof tf.Tensor) return Float32Array.from(await read(w));
-  return Float32Array.from(w as ArrayLike<number>);
+  if (w instanceof tf.Tensor) return await read(w); // read returns a fresh copy
+  return new Float32Array(w as ArrayLike<number>);
 }
 
 /** Several points as Float32Array copies, every tensor among them read in one transfer. */
@@ -65,7 +65,8 @@ export async function pointArrays(P: Problem, ws: { w: Point; arg: string }[], f
   const tensors = ws.map(({ w }) => w).filter((w): w is Tensor1D => w instanceof tf.Tensor);
   const values = await readPacked(tensors);
   let next = 0;
-  return ws.map(({ w }) => Float32Array.from(w instanceof tf.Tensor ? values[next++] : (w as ArrayLike<number>)));
+  // read values are fresh views of one transfer, the caller's arrays are copied (new Float32Array is a fast copy)
+  return ws.map(({ w }) => (w instanceof tf.Tensor ? values[next++] : new Float32Array(w as ArrayLike<number>)));
 }
 
 /** Validates a diagonal preconditioner and returns D^{-1/2}. */

@@ -33,7 +33,7 @@ export async function trajectoryPCA(ws: (Float32Array | Float64Array | Tensor1D)
   if (!Array.isArray(ws) || ws.length < 2) throw new Error('trajectoryPCA: ws must be an array of at least 2 parameter vectors (Float32Array or Tensor1D)');
   const read = await readPacked(ws.filter((w): w is Tensor1D => w instanceof tf.Tensor));
   let next = 0;
-  const rows = ws.map((w) => Float32Array.from(w instanceof tf.Tensor ? read[next++] : w));
+  const rows = ws.map((w) => (w instanceof tf.Tensor ? read[next++] : new Float32Array(w)));
   const T = rows.length, dim = rows[0].length;
   rows.forEach((r, t) => {
     if (r.length !== dim) throw new Error(`trajectoryPCA: ws[${t}] has length ${r.length}, expected ${dim} (every vector in ws must have the same length)`);

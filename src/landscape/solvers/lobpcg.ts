@@ -32,7 +32,7 @@ export async function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, gua
   let previous: number[] | null = null;
   for (let it = 0; ; it++) {
     checkInterrupt();
-    const R = X.map((x, i) => axpy(Float64Array.from(HX[i]), -thetas[i], x) as Float64Array);
+    const R = X.map((x, i) => axpy(new Float64Array(HX[i]), -thetas[i], x) as Float64Array);
     const maxAbs = Math.max(...thetas.map(Math.abs));
     residuals = R.map((r, i) => relativeResidual(norm(r), thetas[i], maxAbs));
     // guard columns (i ≥ k) stay soft-locked: they enrich the basis but cost no HVPs
@@ -42,7 +42,7 @@ export async function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, gua
       return { values: thetas.slice(0, k), vectors: X.slice(0, k), residuals: residuals.slice(0, k), iterations: it, converged: active.length === 0 };
     }
     // P ⟂ X with H·P carried along; then W = active residuals ⟂ [X, P]
-    const Pc = P.map((p) => Float64Array.from(p)), HPc = HP.map((h) => Float64Array.from(h));
+    const Pc = P.map((p) => new Float64Array(p)), HPc = HP.map((h) => new Float64Array(h));
     orthonormalizeWithImage(Pc, HPc, X, HX);
     const W = active.map((i) => R[i]);
     const { dropped } = gramSchmidt(W, { against: [...X, ...Pc], dropTol: 1e-10 });

@@ -18,7 +18,7 @@ export async function power(op: SymOperator, { k, tol, maxIter, start, rng }: So
   const values: number[] = [], residuals: number[] = [];
   let iterations = 0, converged = true, shift = 0, shifted = false;
   for (let e = 0; e < k; e++) {
-    let v = start[e] ? Float64Array.from(start[e]) : gaussianVector(op.dim, rng);
+    let v = start[e] ? new Float64Array(start[e]) : gaussianVector(op.dim, rng);
     orthogonalizeAgainst(v, found);
     if (norm(v) < 1e-12) { v = gaussianVector(op.dim, rng); orthogonalizeAgainst(v, found); }
     scale(v, 1 / norm(v));
@@ -31,7 +31,7 @@ export async function power(op: SymOperator, { k, tol, maxIter, start, rng }: So
       theta = dot(v, Hv);
       // residual of the deflated operator (I − FFᵀ)H(I − FFᵀ), the one power iteration solves
       orthogonalizeAgainst(Hv, found);
-      const r = axpy(Float64Array.from(Hv), -theta, v);
+      const r = axpy(new Float64Array(Hv), -theta, v);
       rel = relativeResidual(norm(r), theta + shift, Math.max(Math.abs(theta + shift), ...values.map(Math.abs)));
       if (rel <= tol) break;
       const nh = norm(Hv);
