@@ -13,6 +13,7 @@
 import { backend, problem, tf } from '../src/tensor/index.js';
 import type { Tensor1D, Scalar } from '../src/tensor/types.js';
 import { topEigenpairs, spectrumDensity, sharpness, EigenTracker } from '../src/landscape/index.js';
+import { readAndDispose } from '../src/tensor/read.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
@@ -60,9 +61,9 @@ const rows: Row[] = [];
 const push = (r: Row) => { rows.push(r); console.error(JSON.stringify(r)); };
 const fmt = (xs: number[]) => xs.map((x) => x.toPrecision(6)).join(', ');
 
-function timed<T>(f: () => T): [T, number] {
+async function timed<T>(f: () => T | Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
-  const r = f();
+  const r = await f();
   return [r, (performance.now() - t0) / 1000];
 }
 
@@ -72,11 +73,11 @@ for (const be of backends) {
   const wt = tf.tensor1d(w0);
   const v = tf.randomNormal([P.dim], 0, 1, 'float32', 5) as Tensor1D;
   tf.tidy(() => P.hvp(wt, v)).dispose(); // warm-up (kernel compilation, memory)
-  const [, tHvp] = timed(() => tf.tidy(() => P.hvp(wt, v)).dataSync());
+  const [, tHvp] = await timed(() => readAndDispose([tf.tidy(() => P.hvp(wt, v))]));
   push({ backend: be, task: `1 HVP (dim ${P.dim})`, method: '-', hvps: 1, seconds: tHvp, result: '' });
   const V = tf.randomNormal([4, P.dim], 0, 1, 'float32', 6) as tf.Tensor2D;
   tf.tidy(() => P.hvpBatch(wt, V)).dispose(); // warm-up
-  const [, tBatch] = timed(() => tf.tidy(() => P.hvpBatch(wt, V)).dataSync());
+  const [, tBatch] = await timed(() => readAndDispose([tf.tidy(() => P.hvpBatch(wt, V))]));
   push({ backend: be, task: '1 hvpBatch of 4', method: '-', hvps: 4, seconds: tBatch, result: '' });
   V.dispose(); v.dispose();
   if (be === 'cpu' && !fullCpu) { wt.dispose(); dispose(); continue; }
@@ -84,7 +85,7 @@ for (const be of backends) {
   const cold: Record<string, Float32Array[]> = {};
   for (const k of warmOnly ? [4] : [1, 4]) {
     for (const method of warmOnly ? ['lanczos' as const] : ['lanczos', 'lobpcg'] as const) {
-      const [r, s] = timed(() => topEigenpairs(P, wt, { k, method }));
+      const [r, s] = await timed(() => topEigenpairs(P, wt, { k, method }));
       push({ backend: be, task: `top-${k} cold`, method, hvps: r.hvps, seconds: s, result: fmt(r.values) + (r.converged ? '' : ' (not converged)') });
       if (method === 'lanczos') cold[k] = r.vectors;
     }
@@ -95,28 +96,28 @@ for (const be of backends) {
   if (warmOnly) {
     cold[1] = cold[4].slice(0, 1);
     // the Rayleigh quotient of the previous vector (what central flows do on substeps): 1 HVP
-    const [rq, sRq] = timed(() => new EigenTracker(P).rayleigh(w1, cold[1]));
+    const [rq, sRq] = await timed(() => new EigenTracker(P).rayleigh(w1, cold[1]));
     push({ backend: be, task: `Rayleigh quotient of the old top vector at w1`, method: 'rayleigh', hvps: rq.hvps, seconds: sRq, result: fmt(rq.values) });
     for (const guard of [1, 3]) {
-      const [r, s] = timed(() => topEigenpairs(P, w1, { k: 1, method: 'lobpcg', warmStart: cold[4].slice(0, 1 + guard), guard }));
+      const [r, s] = await timed(() => topEigenpairs(P, w1, { k: 1, method: 'lobpcg', warmStart: cold[4].slice(0, 1 + guard), guard }));
       push({ backend: be, task: `top-1 warm, ${guard} guard vector(s), tol 1e-5`, method: 'lobpcg', hvps: r.hvps, seconds: s, result: fmt(r.values) });
     }
   }
   for (const k of warmOnly ? [1] : [1, 4]) {
     for (const tol of [1e-5, 1e-4]) {
-      const [r, s] = timed(() => topEigenpairs(P, w1, { k, method: 'lobpcg', warmStart: cold[k], tol }));
+      const [r, s] = await timed(() => topEigenpairs(P, w1, { k, method: 'lobpcg', warmStart: cold[k], tol }));
       push({ backend: be, task: `top-${k} warm (GD step η=${lr}), tol ${tol}`, method: 'lobpcg', hvps: r.hvps, seconds: s, result: fmt(r.values) });
     }
   }
   if (warmOnly) { w1.dispose(); wt.dispose(); dispose(); continue; }
-  const [ref, sRef] = timed(() => sharpness(P, w1, { tol: 1e-6 }));
+  const [ref, sRef] = await timed(() => sharpness(P, w1, { tol: 1e-6 }));
   push({ backend: be, task: 'top-1 cold at w1 (reference, tol 1e-6)', method: 'lanczos', hvps: '-', seconds: sRef, result: fmt([ref]) });
   // the eigenvalue-change test (PyHessian's) on the same warm start: HVPs and error vs the reference
   for (const valueTol of [1e-4, 1e-5]) {
-    const [r, sv] = timed(() => topEigenpairs(P, w1, { k: 1, method: 'lobpcg', warmStart: cold[1], valueTol }));
+    const [r, sv] = await timed(() => topEigenpairs(P, w1, { k: 1, method: 'lobpcg', warmStart: cold[1], valueTol }));
     push({ backend: be, task: `top-1 warm (GD step η=${lr}), valueTol ${valueTol}`, method: 'lobpcg', hvps: r.hvps, seconds: sv, result: `${fmt(r.values)} (rel. error ${(Math.abs(r.values[0] - ref) / ref).toExponential(1)})` });
   }
-  const [d, sd] = timed(() => spectrumDensity(P, wt, { iters: 100 }));
+  const [d, sd] = await timed(() => spectrumDensity(P, wt, { iters: 100 }));
   push({ backend: be, task: 'SLQ density, 100 iterations', method: 'lanczos', hvps: d.hvps, seconds: sd, result: `nodes in [${Math.min(...d.nodes).toPrecision(4)}, ${Math.max(...d.nodes).toPrecision(4)}]` });
   w1.dispose(); wt.dispose(); dispose();
   console.error(`[${be}] done; tensors alive: ${tf.memory().numTensors}`);

@@ -71,7 +71,7 @@ const model = fl.models.mlp({ input, hidden: cfg.hidden, output: 4, activation: 
 const P = fl.problem.fromModel(model, data, 'mse');
 const w0 = tf.tensor1d(model.init(0));
 const lr = cfg.lr, steps = cfg.steps;
-console.log(`${model.name}: ${P.dim} parameters; η = ${lr}, 2/η = ${2 / lr}; initial sharpness ${fl.landscape.sharpness(P, w0).toFixed(3)}`);
+console.log(`${model.name}: ${P.dim} parameters; η = ${lr}, 2/η = ${2 / lr}; initial sharpness ${(await fl.landscape.sharpness(P, w0)).toFixed(3)}`);
 
 // %% code
 // Gradient descent, recording w_t and the top Hessian eigenvalue at every step.

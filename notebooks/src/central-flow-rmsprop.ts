@@ -86,7 +86,7 @@ const eps = 1e-8;
 const model = fl.models.mlp({ input, hidden: cfg.hidden, output: 4, activation: cfg.activation });
 const P = fl.problem.fromModel(model, data, 'mse');
 const w0 = tf.tensor1d(model.init(0));
-console.log(`${model.name}: ${P.dim} parameters, β₂ = ${cfg.b2}; initial sharpness ${fl.landscape.sharpness(P, w0).toFixed(3)}`);
+console.log(`${model.name}: ${P.dim} parameters, β₂ = ${cfg.b2}; initial sharpness ${(await fl.landscape.sharpness(P, w0)).toFixed(3)}`);
 
 type Row = Record<string, number>;
 const rowsOf = (t: { objects(): object[] }) => t.objects() as Row[];

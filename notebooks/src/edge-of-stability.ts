@@ -42,7 +42,7 @@ const side = 28 / cfg.pool;
 const model = fl.models.mlp({ input: side * side, hidden: cfg.hidden, output: cfg.classes, activation: 'tanh' });
 const P = fl.problem.fromModel(model, { x, y: raw.y, name: `mnist n=${cfg.n}` }, 'mse');
 const w0 = tf.tensor1d(model.init(0));
-console.log(`${scale}: ${model.name}, ${P.dim} parameters, initial sharpness ${fl.landscape.sharpness(P, w0).toFixed(3)}`);
+console.log(`${scale}: ${model.name}, ${P.dim} parameters, initial sharpness ${(await fl.landscape.sharpness(P, w0)).toFixed(3)}`);
 
 // %% code
 // Full-batch GD at each η, recording the top Hessian eigenvalue (column eigRaw_1) every step.

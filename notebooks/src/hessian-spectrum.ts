@@ -48,13 +48,13 @@ function exactEigenvalues(w: any): Float64Array {
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) { const m = (H[i * n + j] + H[j * n + i]) / 2; H[i * n + j] = H[j * n + i] = m; }
   return fl.landscape.linalg.eigh(H, n).values;
 }
-const analyse = (w: any) => ({
+const analyse = async (w: any) => ({
   exact: exactEigenvalues(w),
-  top: fl.landscape.topEigenpairs(P, w, { k: 3 }).values,
-  trace: fl.landscape.trace(P, w, { samples: 200, tol: 1e-3 }),
-  density: fl.landscape.spectrumDensity(P, w, { iters: 80, runs: 1 }),
+  top: (await fl.landscape.topEigenpairs(P, w, { k: 3 })).values,
+  trace: await fl.landscape.trace(P, w, { samples: 200, tol: 1e-3 }),
+  density: await fl.landscape.spectrumDensity(P, w, { iters: 80, runs: 1 }),
 });
-const before = analyse(w0), after = analyse(run.w);
+const before = await analyse(w0), after = await analyse(run.w);
 fl.plot.spectrum(before.density, { eigenvalues: Array.from(before.exact), title: 'Hessian density at initialisation (SLQ; rug: exact eigenvalues)' })
 
 // %% code

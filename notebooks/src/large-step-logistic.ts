@@ -55,7 +55,7 @@ const X = Array.from({ length: cfg.n }, (_, i) => Float64Array.from((data.x as a
 const Y = Float64Array.from((data.y as any).dataSync() as Float32Array);
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let s = 0; for (let j = 0; j < a.length; j++) s += a[j] * b[j]; return s; };
 const zeros = tf.zeros([P.dim]) as any;
-const S = fl.landscape.sharpness(P, zeros);
+const S = await fl.landscape.sharpness(P, zeros);
 // Independent value: λ_max(XᵀX)/(4n) by power iteration in float64.
 let pv = new Float64Array(cfg.dim).fill(1), lamRef = 0;
 for (let k = 0; k < 2000; k++) {

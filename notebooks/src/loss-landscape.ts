@@ -40,20 +40,20 @@ console.log(`${model.name}: ${P.dim} parameters; loss ${P.loss(w0).dataSync()[0]
 
 // %% code
 // 1-D slice along a filter-normalised random direction (Li et al. §4).
-const d = fl.landscape.directions.random(P, { w: wT, seed: 1 });
-const slice = fl.landscape.slice1d(P, wT, d, { range: [-1, 1], points: 41 });
+const d = await fl.landscape.directions.random(P, { w: wT, seed: 1 });
+const slice = await fl.landscape.slice1d(P, wT, d, { range: [-1, 1], points: 41 });
 fl.plot.landscape1d(slice, { title: 'Loss along a filter-normalised random direction' })
 
 // %% code
 // Linear interpolation from the initialisation (α = 0) to the solution (α = 1).
-const interp = fl.landscape.interpolate(P, w0, wT, { range: [-0.25, 1.25], points: 61 });
+const interp = await fl.landscape.interpolate(P, w0, wT, { range: [-0.25, 1.25], points: 61 });
 fl.plot.landscape1d(interp, { title: 'Loss on the line from initialisation (α = 0) to the GD solution (α = 1)' })
 
 // %% code
 // The GD path on the plane of its two principal components.
 const path = [...snaps.snapshots.values(), Float32Array.from(wT.dataSync() as Float32Array)];
-const pca = fl.landscape.trajectoryPCA(path);
-const plane = fl.landscape.trajectorySlice(P, pca, { points: 21 });
+const pca = await fl.landscape.trajectoryPCA(path);
+const plane = await fl.landscape.trajectorySlice(P, pca, { points: 21 });
 console.log(`explained variance: ${pca.explainedVarianceRatio.map((v) => v.toFixed(4)).join(', ')}`);
 fl.plot.landscape2d(plane, { trajectory: { name: 'GD', points: pca.coords.rename({ pc1: 'alpha', pc2: 'beta' }) }, title: 'GD path over the loss on its PCA plane' })
 
@@ -61,7 +61,7 @@ fl.plot.landscape2d(plane, { trajectory: { name: 'GD', points: pca.coords.rename
 // Check the claims against the exact derivatives and the interpolation's endpoints.
 const claims: Array<[boolean, string]> = [];
 const h = 1e-2;
-const fine = fl.landscape.slice1d(P, wT, d, { range: [-h, h], points: 3 }).array('loss') as ArrayLike<number>;
+const fine = (await fl.landscape.slice1d(P, wT, d, { range: [-h, h], points: 3 })).array('loss') as ArrayLike<number>;
 const fd = (fine[0] - 2 * fine[1] + fine[2]) / (h * h);
 const dT = tf.tensor1d(d);
 const exact = tf.tidy(() => tf.dot(dT, P.hvp(wT, dT)).dataSync()[0]);

@@ -52,7 +52,7 @@ const side = 28 / cfg.pool;
 const model = fl.models.mlp({ input: side * side, hidden: cfg.hidden, output: cfg.classes, activation: 'tanh' });
 const P = fl.problem.fromModel(model, { x, y: raw.y, name: `mnist n=${cfg.n}` }, 'mse');
 const w0 = tf.tensor1d(model.init(0));
-console.log(`${scale}: ${model.name}, ${P.dim} parameters, initial sharpness ${fl.landscape.sharpness(P, w0).toFixed(3)}; η = ${lr}, 2/η = ${2 / lr}; ` +
+console.log(`${scale}: ${model.name}, ${P.dim} parameters, initial sharpness ${(await fl.landscape.sharpness(P, w0)).toFixed(3)}; η = ${lr}, 2/η = ${2 / lr}; ` +
   cfg.rhos.map((r) => `λ_SAM(ρ = ${r}) = ${samEdge(lr, r).toFixed(3)}`).join(', '));
 
 // %% code
@@ -91,8 +91,8 @@ function topEigRecorder(every: number) {
   let warm: Float32Array[] = [];
   return {
     name: 'sharpness', every,
-    record: (ctx: { problem: any; w: any }) => {
-      const e = fl.landscape.topEigenpairs(ctx.problem, ctx.w, { k: 1, tol: 1e-4, method: warm.length ? 'lobpcg' : 'lanczos', warmStart: warm });
+    record: async (ctx: { problem: any; w: any }) => {
+      const e = await fl.landscape.topEigenpairs(ctx.problem, ctx.w, { k: 1, tol: 1e-4, method: warm.length ? 'lobpcg' : 'lanczos', warmStart: warm });
       warm = e.vectors;
       return e.values[0];
     },

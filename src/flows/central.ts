@@ -97,7 +97,7 @@ export async function centralFlow(P: Problem, w0: Tensor1D | Float32Array | numb
         const pis = typeof p === 'number' ? 1 / Math.sqrt(p) : tf.tidy(() => tf.rsqrt(p)) as Tensor1D;
         let fresh: TrackedEigs;
         try {
-          fresh = sub === 0 && step % eigEvery === 0 ? tracker.update(w, p) : rayleighRefresh(P, w, pis, cache!.symU);
+          fresh = sub === 0 && step % eigEvery === 0 ? await tracker.update(w, p) : rayleighRefresh(P, w, pis, cache!.symU);
         } catch (e) {
           // the eigensolver checks for interrupts too: stop cleanly, keeping the recorded rows
           tf.dispose([loss, grad]);

@@ -67,7 +67,7 @@ export async function gradientFlow(P: Problem, w0: Tensor1D | Float32Array | num
       const t0 = performance.now();
       let e;
       try {
-        e = topEigenpairs(P, w, { k: 1, method: warm.length ? 'lobpcg' : 'lanczos', warmStart: warm });
+        e = await topEigenpairs(P, w, { k: 1, method: warm.length ? 'lobpcg' : 'lanczos', warmStart: warm });
       } catch (err) {
         if (err instanceof InterruptError) { interrupted = true; break; }
         throw err;

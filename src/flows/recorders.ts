@@ -23,7 +23,7 @@ export interface TrainStepLike {
 export interface FlowRecorder {
   name: string;
   every?: number;
-  record(ctx: TrainStepLike): number | Record<string, number>;
+  record(ctx: TrainStepLike): number | Record<string, number> | Promise<number | Record<string, number>>;
 }
 
 /**
@@ -76,11 +76,11 @@ export function effectiveEigsRecorder({ every = 1, k = 1, tol = 1e-5 } = {}): Fl
   let warm: Float32Array[] = [];
   return {
     name: 'effectiveEigs', every,
-    record(ctx) {
+    async record(ctx) {
       const p = optimizerPreconditioner(ctx);
       if (p === null) throw new Error(`effectiveEigsRecorder: optimizer '${ctx.optimizer.name}' is not sgd, scalarRmsprop or rmsprop; use landscape.topEigenpairs with your own preconditioner.`);
       const pre = typeof p === 'number' ? undefined : p;
-      const e = topEigenpairs(ctx.problem, ctx.w, { k, tol, method: warm.length === k ? 'lobpcg' : 'lanczos', warmStart: warm, preconditioner: pre });
+      const e = await topEigenpairs(ctx.problem, ctx.w, { k, tol, method: warm.length === k ? 'lobpcg' : 'lanczos', warmStart: warm, preconditioner: pre });
       warm = e.vectors;
       const row: Record<string, number> = {};
       e.values.forEach((v, i) => {

@@ -54,7 +54,7 @@ export async function stableFlow(P: Problem, w0: Tensor1D | Float32Array | numbe
     const pArr = typeof p === 'number' ? new Float32Array(P.dim).fill(p) : Float32Array.from(p.dataSync() as Float32Array);
     let e;
     try {
-      e = topEigenpairs(P, w, { k: 1, method: warm.length ? 'lobpcg' : 'lanczos', warmStart: warm, preconditioner: pArr });
+      e = await topEigenpairs(P, w, { k: 1, method: warm.length ? 'lobpcg' : 'lanczos', warmStart: warm, preconditioner: pArr });
     } catch (err) {
       disposeDiag(p);
       if (err instanceof InterruptError) { interrupted = true; break; }

@@ -37,10 +37,10 @@ export class FlowEigTracker {
   }
 
   /** Re-solves at (w, P = diag p) and returns the tracked pairs (caller owns `symU`). */
-  update(w: Tensor1D, p: Diag): TrackedEigs {
+  async update(w: Tensor1D, p: Diag): Promise<TrackedEigs> {
     const dim = this.P.dim;
     const pArr = typeof p === 'number' ? new Float32Array(dim).fill(p) : (p.dataSync() as Float32Array);
-    const r = this.inner.update(w, { preconditioner: pArr });
+    const r = await this.inner.update(w, { preconditioner: pArr });
     const k = r.vectors.length;
     const flat = new Float32Array(k * dim);
     r.vectors.forEach((v, j) => flat.set(v, j * dim));

@@ -39,9 +39,10 @@ export interface SpectrumDensity {
  * T's eigenvectors. Unlike PyHessian's stored code T is diagonalised by a symmetric tridiagonal
  * solver. The grid spans [min θ − pad, max θ + pad], pad = max(0.01, 5σ); φ is normalised so
  * that its trapezoid integral is 1. Defaults: iters = 100, runs = 1, grid = 10000.
- * @example const { grid, density } = spectrumDensity(P, w, { iters: 80 });
+ * Async: one read per Lanczos step.
+ * @example const { grid, density } = await spectrumDensity(P, w, { iters: 80 });
  */
-export function spectrumDensity(P: Problem, w: Point, { iters = 100, runs = 1, grid = 10000, sigma2, seed = 0 }: DensityOptions = {}): SpectrumDensity {
+export async function spectrumDensity(P: Problem, w: Point, { iters = 100, runs = 1, grid = 10000, sigma2, seed = 0 }: DensityOptions = {}): Promise<SpectrumDensity> {
   if (!Number.isInteger(iters) || iters < 1) throw new Error(`spectrumDensity: iters must be a positive integer, got ${iters}`);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`spectrumDensity: runs must be a positive integer, got ${runs}`);
   if (!Number.isInteger(grid) || grid < 2) throw new Error(`spectrumDensity: grid must be an integer ≥ 2, got ${grid}`);
@@ -50,7 +51,7 @@ export function spectrumDensity(P: Problem, w: Point, { iters = 100, runs = 1, g
   const nodes: number[] = [], weights: number[] = [];
   try {
     for (let run = 0; run < runs; run++) {
-      const { alpha, beta } = lanczosTridiagonal(op, Math.min(iters, op.dim), r);
+      const { alpha, beta } = await lanczosTridiagonal(op, Math.min(iters, op.dim), r);
       const { values, vectors } = tridiagonalEigh(alpha, beta);
       const m = alpha.length;
       for (let i = 0; i < m; i++) {
@@ -83,18 +84,18 @@ export function spectrumDensity(P: Problem, w: Point, { iters = 100, runs = 1, g
 /**
  * m steps of Lanczos with full re-orthogonalisation from a normalised Rademacher vector:
  * the diagonal α and off-diagonal β of T. Stops early at an invariant subspace (β ≈ 0), where
- * the quadrature is already exact.
- * @example const { alpha, beta } = lanczosTridiagonal(hessianOperator(P, w), 50, rng(0));
+ * the quadrature is already exact. Async: one operator read per step.
+ * @example const { alpha, beta } = await lanczosTridiagonal(hessianOperator(P, w), 50, rng(0));
  */
-export function lanczosTridiagonal(op: SymOperator, m: number, r: Rng): { alpha: Float64Array; beta: Float64Array } {
+export async function lanczosTridiagonal(op: SymOperator, m: number, r: Rng): Promise<{ alpha: Float64Array; beta: Float64Array }> {
   const Q: Float32Array[] = [];
   const alpha: number[] = [], beta: number[] = [];
   let q = rademacherVector(op.dim, r);
   scale(q, 1 / norm(q));
   for (let j = 0; j < m; j++) {
     throwIfInterrupted();
-    Q.push(Float32Array.from(q));
-    const [Hq] = op.apply([q]);
+    Q.push(new Float32Array(q));
+    const [Hq] = await op.apply([q]);
     const a = dot(q, Hq);
     alpha.push(a);
     // three-term recurrence first, then full re-orthogonalisation (usually a single pass)
@@ -106,5 +107,5 @@ export function lanczosTridiagonal(op: SymOperator, m: number, r: Rng): { alpha:
     beta.push(b);
     q = scale(Hq, 1 / b) as Float64Array;
   }
-  return { alpha: Float64Array.from(alpha), beta: Float64Array.from(beta) };
+  return { alpha: new Float64Array(alpha), beta: new Float64Array(beta) };
 }

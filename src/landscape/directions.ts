@@ -22,13 +22,14 @@ export interface DirectionOptions {
  * than one dimension each output filter d_j (index j along the entry's output axis, the LAST axis
  * in TF.js layouts) is rescaled to ‖d_j‖ = ‖w_j‖; 1-D entries are zeroed (ignoreBias) or set to w.
  * Without a spec, d is rescaled to ‖w‖ (or to unit norm when w is not given or filterNormalized is
- * false). Defaults: filterNormalized = true, ignoreBias = true, seed = 0.
- * @example const d = directions.random(P, { w, seed: 1 }); slice1d(P, w, d);
+ * false). Defaults: filterNormalized = true, ignoreBias = true, seed = 0. Async: a Tensor1D w is
+ * read once.
+ * @example const d = await fl.landscape.directions.random(P, { w, seed: 1 }); await fl.landscape.slice1d(P, w, d);
  */
-export function random(P: Problem, { filterNormalized = true, ignoreBias = true, seed = 0, w }: DirectionOptions = {}): Float32Array {
+export async function random(P: Problem, { filterNormalized = true, ignoreBias = true, seed = 0, w }: DirectionOptions = {}): Promise<Float32Array> {
   const dim = checkProblem(P, 'directions.random');
   const d = gaussianVector(dim, rng(seed));
-  const wa = w === undefined ? null : pointArray(P, w, 'directions.random', 'w');
+  const wa = w === undefined ? null : await pointArray(P, w, 'directions.random', 'w');
   if (filterNormalized && P.spec) {
     if (!wa) throw new Error('directions.random: filter normalisation needs the point w (pass { w }), or set filterNormalized: false');
     for (const e of P.spec.entries) {
@@ -39,7 +40,7 @@ export function random(P: Problem, { filterNormalized = true, ignoreBias = true,
       }
       normalizeFilters(d, wa, e.offset, e.shape, axis);
     }
-    return Float32Array.from(d);
+    return new Float32Array(d);
   }
   let dn = 0, wn = 0;
   for (let i = 0; i < dim; i++) { dn += d[i] * d[i]; if (wa) wn += wa[i] * wa[i]; }

@@ -63,11 +63,12 @@ const DEFAULT_ITERS = { lanczos: 300, lobpcg: 500, power: 1000 } as const;
  * the effective sharpness of Adam/RMSProp, Cohen et al. 2025 "central flows", arXiv:2410.24206).
  * Defaults: k = 1, method 'lanczos' (block size k, full re-orthogonalisation), tol = 1e-5, seed = 0.
  * LOBPCG warm-started from the last eigenvectors tracks a pair along a trajectory in a few HVPs.
+ * Async: each solver iteration reads its block of HVPs once (src/tensor/read.ts).
  * @example
- * const { values, vectors, hvps } = topEigenpairs(P, w, { k: 3 });
- * const next = topEigenpairs(P, w2, { k: 3, method: 'lobpcg', warmStart: vectors });
+ * const { values, vectors, hvps } = await fl.landscape.topEigenpairs(P, w, { k: 3 });
+ * const next = await fl.landscape.topEigenpairs(P, w2, { k: 3, method: 'lobpcg', warmStart: vectors });
  */
-export function topEigenpairs(P: Problem, w: Point, opts: EigenOptions = {}): Eigenpairs {
+export async function topEigenpairs(P: Problem, w: Point, opts: EigenOptions = {}): Promise<Eigenpairs> {
   const { k = 1, method = 'lanczos', tol = 1e-5, seed = 0, warmStart = [], preconditioner, guard = 0, valueTol = 0 } = opts;
   const fn = 'topEigenpairs';
   if (!(method in DEFAULT_ITERS)) throw new Error(`${fn}: method must be 'lanczos', 'lobpcg' or 'power', got '${method}'`);
@@ -89,7 +90,7 @@ export function topEigenpairs(P: Problem, w: Point, opts: EigenOptions = {}): Ei
     if (!Number.isInteger(guard) || guard < 0) throw new Error(`${fn}: guard must be a non-negative integer, got ${guard}`);
     if (!(valueTol >= 0 && valueTol < 1)) throw new Error(`${fn}: valueTol must lie in [0, 1) (0 = off; 1e-5 to track sharpness), got ${valueTol}`);
     if (valueTol > 0 && method !== 'lobpcg') throw new Error(`${fn}: valueTol applies to method 'lobpcg' only (got '${method}'); drop it or use lobpcg`);
-    const r: SolverResult = solve(op, { k, tol, maxIter, start, rng: rng(seed), guard, valueTol });
+    const r: SolverResult = await solve(op, { k, tol, maxIter, start, rng: rng(seed), guard, valueTol });
     alignSigns(r.vectors, start);
     const vectors = r.vectors.map((y) => {
       const u = new Float32Array(op.dim);

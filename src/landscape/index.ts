@@ -1,4 +1,8 @@
-/** flowlab's loss-landscape and Hessian analysis (`fl.landscape`). */
+/**
+ * flowlab's loss-landscape and Hessian analysis (`fl.landscape`). Every function that needs tensor
+ * values is async (`await fl.landscape.topEigenpairs(P, w)`) and reads them in packed transfers:
+ * one read per solver iteration, Hutchinson batch, SLQ step or slice row (src/tensor/read.ts).
+ */
 export { topEigenpairs, alignSigns, type EigenOptions, type Eigenpairs } from './eigenpairs.js';
 export { EigenTracker, type TrackerOptions, type TrackerStep } from './tracker.js';
 export { sharpness, preconditionedSharpness, bottomEigenvalue, directionalCurvature } from './sharpness.js';

@@ -8,6 +8,7 @@ import type { Problem, Tensor1D } from '../tensor/types.js';
 import { eigh } from './linalg/eigh.js';
 import { dot } from './linalg/vec.js';
 import { slice2d } from './slices.js';
+import { readPacked } from '../tensor/read.js';
 
 /** Result of trajectoryPCA. */
 export interface TrajectoryPCA {
@@ -25,17 +26,18 @@ export interface TrajectoryPCA {
  * PCA of the rows θ_t − θ_ref (θ_ref = the last point by default, or 'first'/'mean'), centred as
  * scikit-learn's PCA does in Li et al.'s code, computed from the small T×T Gram matrix:
  * G = XXᵀ = UΛUᵀ, directions vᵢ = Xᵀuᵢ/‖Xᵀuᵢ‖. Defaults: components = 2, reference = 'last'.
- * @example const pca = trajectoryPCA(checkpoints); pca.explainedVarianceRatio // [0.9, 0.07]
+ * Async: the Tensor1D points among ws are read together, once.
+ * @example const pca = await fl.landscape.trajectoryPCA(checkpoints); pca.explainedVarianceRatio // [0.9, 0.07]
  */
-export function trajectoryPCA(ws: (Float32Array | Float64Array | Tensor1D)[], { components = 2, reference = 'last' as 'last' | 'first' | 'mean', center = true } = {}): TrajectoryPCA {
+export async function trajectoryPCA(ws: (Float32Array | Float64Array | Tensor1D)[], { components = 2, reference = 'last' as 'last' | 'first' | 'mean', center = true } = {}): Promise<TrajectoryPCA> {
   if (!Array.isArray(ws) || ws.length < 2) throw new Error('trajectoryPCA: ws must be an array of at least 2 parameter vectors (Float32Array or Tensor1D)');
-  const rows = ws.map((w, t) => {
-    const a = w instanceof tf.Tensor ? Float32Array.from(w.dataSync() as Float32Array) : Float32Array.from(w);
-    if (a.length !== (ws[0] as { length?: number }).length && !(ws[0] instanceof tf.Tensor)) throw new Error(`trajectoryPCA: ws[${t}] has length ${a.length}, expected ${(ws[0] as Float32Array).length}`);
-    return a;
-  });
+  const read = await readPacked(ws.filter((w): w is Tensor1D => w instanceof tf.Tensor));
+  let next = 0;
+  const rows = ws.map((w) => (w instanceof tf.Tensor ? read[next++] : new Float32Array(w)));
   const T = rows.length, dim = rows[0].length;
-  if (rows.some((r) => r.length !== dim)) throw new Error('trajectoryPCA: every vector in ws must have the same length');
+  rows.forEach((r, t) => {
+    if (r.length !== dim) throw new Error(`trajectoryPCA: ws[${t}] has length ${r.length}, expected ${dim} (every vector in ws must have the same length)`);
+  });
   if (!Number.isInteger(components) || components < 1 || components > Math.min(T, dim)) throw new Error(`trajectoryPCA: components must be an integer in [1, ${Math.min(T, dim)}], got ${components}`);
   const ref = new Float32Array(dim);
   if (reference === 'mean') for (const r of rows) for (let i = 0; i < dim; i++) ref[i] += r[i] / T;
@@ -69,9 +71,10 @@ export function trajectoryPCA(ws: (Float32Array | Float64Array | Tensor1D)[], { 
  * The loss on the PCA plane around θ_ref, over the bounding box of the projected path widened by
  * `margin` (fraction of its extent): table (alpha, beta, loss) in the same coordinates as
  * `pca.coords`, so the path can be drawn over the contours. Defaults: points = 51, margin = 0.2.
- * @example const grid = trajectorySlice(P, trajectoryPCA(ws), { points: 31 });
+ * Async (reads the losses, one read per grid row).
+ * @example const grid = await fl.landscape.trajectorySlice(P, await fl.landscape.trajectoryPCA(ws), { points: 31 });
  */
-export function trajectorySlice(P: Problem, pca: TrajectoryPCA, { points = 51, margin = 0.2 } = {}): aq.ColumnTable {
+export async function trajectorySlice(P: Problem, pca: TrajectoryPCA, { points = 51, margin = 0.2 } = {}): Promise<aq.ColumnTable> {
   if (pca.directions.length < 2) throw new Error('trajectorySlice: the PCA needs at least 2 components (trajectoryPCA(ws, { components: 2 }))');
   const box = ['pc1', 'pc2'].map((c) => {
     const xs = pca.coords.array(c) as number[];

@@ -22,9 +22,10 @@ export interface TraceOptions {
 /**
  * tr(H(w)) ≈ (1/m) Σ zᵢᵀ H zᵢ, zᵢ ∈ {±1}^d; stderr = sample std / √m. Defaults: samples = 100,
  * tol = 1e-3 (PyHessian's stopping rule on the running mean), batch = 10, seed = 0.
- * @example const { value, stderr, samples } = trace(P, w);
+ * Async: one read per batch of probes (one hvpBatch).
+ * @example const { value, stderr, samples } = await trace(P, w);
  */
-export function trace(P: Problem, w: Point, { samples = 100, tol = 1e-3, batch = 10, seed = 0 }: TraceOptions = {}): { value: number; stderr: number; samples: number; hvps: number } {
+export async function trace(P: Problem, w: Point, { samples = 100, tol = 1e-3, batch = 10, seed = 0 }: TraceOptions = {}): Promise<{ value: number; stderr: number; samples: number; hvps: number }> {
   if (!Number.isInteger(samples) || samples < 2) throw new Error(`trace: samples must be an integer ≥ 2, got ${samples}`);
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`trace: batch must be a positive integer, got ${batch}`);
   const op = hessianOperator(P, w, {}, 'trace');
@@ -36,7 +37,7 @@ export function trace(P: Problem, w: Point, { samples = 100, tol = 1e-3, batch =
       throwIfInterrupted();
       const m = Math.min(batch, samples - est.length);
       const Z = Array.from({ length: m }, () => rademacherVector(op.dim, r));
-      const HZ = op.apply(Z);
+      const HZ = await op.apply(Z);
       Z.forEach((z, i) => est.push(dot(z, HZ[i])));
       const mean = est.reduce((a, b) => a + b, 0) / est.length;
       if (est.length >= Math.max(2, batch) && Math.abs(mean - prev) / (Math.abs(prev) + 1e-6) < tol) break;

@@ -9,6 +9,7 @@ import type { Problem } from '../tensor/types.js';
 import { tf } from '../tensor/tf.js';
 import { topEigenpairs, type EigenOptions } from './eigenpairs.js';
 import { checkProblem, pointTensor, type Point } from './operator.js';
+import { readAndDispose } from '../tensor/read.js';
 
 /** Options of EigenTracker (defaults in brackets). */
 export interface TrackerOptions {
@@ -39,9 +40,10 @@ export interface TrackerStep {
 
 /**
  * Tracks the top eigenpairs of H(w) (or of diag(p)⁻¹H with a preconditioner) step by step.
+ * `update` and `rayleigh` are async (they read HVPs).
  * @example
- * const tr = new EigenTracker(P, { threshold: 1.5, scale: lr });
- * for (...) { const { values, vectors, hvps } = tr.update(w); }
+ * const tr = new fl.landscape.EigenTracker(P, { threshold: 1.5, scale: lr });
+ * for (...) { const { values, vectors, hvps } = await tr.update(w); }
  */
 export class EigenTracker {
   readonly P: Problem;
@@ -67,13 +69,13 @@ export class EigenTracker {
     this.solver = { method, tol, maxIter, seed, valueTol };
   }
 
-  /** Re-solves at w warm-started from the tracked vectors; grows/shrinks the tracked set. */
-  update(w: Point, { preconditioner }: { preconditioner?: ArrayLike<number> } = {}): TrackerStep {
+  /** Re-solves at w warm-started from the tracked vectors; grows/shrinks the tracked set. Async. */
+  async update(w: Point, { preconditioner }: { preconditioner?: ArrayLike<number> } = {}): Promise<TrackerStep> {
     let k = Math.max(1, this.vectors.length);
     let warm = this.vectors;
     let hvps = 0;
     for (;;) {
-      const r = topEigenpairs(this.P, w, { ...this.solver, k, warmStart: warm, preconditioner, seed: this.solver.seed + this.calls++ });
+      const r = await topEigenpairs(this.P, w, { ...this.solver, k, warmStart: warm, preconditioner, seed: this.solver.seed + this.calls++ });
       hvps += r.hvps;
       warm = r.vectors;
       this.values = r.values;
@@ -92,22 +94,25 @@ export class EigenTracker {
 
   /**
    * Rayleigh quotients of cached vectors at w, without re-solving: M = UᵀH(w)U (k×k, row-major)
-   * and its diagonal, for k HVPs. With preconditioned vectors (UᵀDU = I) these are effective values.
+   * and its diagonal, for k HVPs (one hvpBatch, one read). With preconditioned vectors (UᵀDU = I)
+   * these are effective values. Async.
    */
-  rayleigh(w: Point, vectors: ArrayLike<number>[] = this.vectors): { values: number[]; matrix: Float64Array; hvps: number } {
+  async rayleigh(w: Point, vectors: ArrayLike<number>[] = this.vectors): Promise<{ values: number[]; matrix: Float64Array; hvps: number }> {
     const k = vectors.length;
     const dim = this.P.dim;
     if (k === 0) return { values: [], matrix: new Float64Array(0), hvps: 0 };
-    const { t: wt, owned } = pointTensor(this.P, w, 'EigenTracker.rayleigh');
     const flat = new Float32Array(k * dim);
     vectors.forEach((v, j) => {
       if (v.length !== dim) throw new Error(`EigenTracker.rayleigh: vectors[${j}] must have length P.dim = ${dim}`);
       for (let i = 0; i < dim; i++) flat[j * dim + i] = v[i];
     });
-    const out = tf.tidy(() => this.P.hvpBatch(wt, tf.tensor2d(flat, [k, dim])));
-    const HU = out.dataSync() as Float32Array;
-    out.dispose();
-    if (owned) wt.dispose();
+    const { t: wt, owned } = pointTensor(this.P, w, 'EigenTracker.rayleigh');
+    let HU: Float32Array;
+    try {
+      [HU] = await readAndDispose([tf.tidy(() => this.P.hvpBatch(wt, tf.tensor2d(flat, [k, dim])))]);
+    } finally {
+      if (owned) wt.dispose();
+    }
     const M = new Float64Array(k * k);
     for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
       let s = 0;

@@ -5,9 +5,9 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../src/tensor/tf.js';
 import { spectrumDensity, trace } from '../../src/landscape/index.js';
-import { quadraticProblem, randomOrthogonal, symmetricWithSpectrum } from './helpers.js';
+import { quadraticProblem, randomOrthogonal, symmetricWithSpectrum, useSuiteBackend } from './helpers.js';
 
-before(async () => { await tf.setBackend('cpu'); });
+before(useSuiteBackend);
 
 function trapezoid(x: Float64Array, y: Float64Array, lo = -Infinity, hi = Infinity): number {
   let s = 0;
@@ -15,12 +15,12 @@ function trapezoid(x: Float64Array, y: Float64Array, lo = -Infinity, hi = Infini
   return s;
 }
 
-test('SLQ density integrates to 1 and its mass sits at the true eigenvalues', () => {
+test('SLQ density integrates to 1 and its mass sits at the true eigenvalues', async () => {
   const eigs = [-1.5, -0.2, 0.3, 1, 1, 1, 2.5, 4, 7, 7.2, 12, 30];
   const n = eigs.length;
   const P = quadraticProblem(symmetricWithSpectrum(eigs, randomOrthogonal(n, 13)), n);
   const start = tf.memory().numTensors;
-  const d = spectrumDensity(P, new Float32Array(n), { iters: 100, runs: 2 });
+  const d = await spectrumDensity(P, new Float32Array(n), { iters: 100, runs: 2 });
   assert.equal(tf.memory().numTensors, start);
   assert.ok(Math.abs(trapezoid(d.grid, d.density) - 1) < 1e-9, 'integrates to 1');
   assert.ok(Math.abs(d.sigma2 - 1e-5 * (30 + 1.5)) < 1e-7, 'PyHessian kernel variance 1e-5·max(1, range)');
@@ -42,32 +42,32 @@ test('SLQ density integrates to 1 and its mass sits at the true eigenvalues', ()
   assert.ok(Math.abs(mean - exactMean) < 0.5 * Math.max(...eigs.map(Math.abs)), 'first moment near tr(A)/n');
 });
 
-test('SLQ nodes for a large spectrum span [λmin, λmax] (Ritz values converge at the edges)', () => {
+test('SLQ nodes for a large spectrum span [λmin, λmax] (Ritz values converge at the edges)', async () => {
   const n = 200;
   const eigs = Array.from({ length: n }, (_, i) => (i === 0 ? 50 : i === 1 ? -3 : Math.cos(i) * 2));
   const A = new Float64Array(n * n);
   eigs.forEach((l, i) => { A[i * n + i] = l; });
-  const d = spectrumDensity(quadraticProblem(A, n), new Float32Array(n), { iters: 40, grid: 2000 });
+  const d = await spectrumDensity(quadraticProblem(A, n), new Float32Array(n), { iters: 40, grid: 2000 });
   assert.ok(Math.abs(Math.max(...d.nodes) - 50) < 1e-3 && Math.abs(Math.min(...d.nodes) + 3) < 1e-2);
   assert.equal(d.grid.length, 2000);
   assert.equal(d.hvps, 40);
 });
 
-test('Hutchinson trace: exact for a diagonal matrix, within 3 standard errors for a rotated one', () => {
+test('Hutchinson trace: exact for a diagonal matrix, within 3 standard errors for a rotated one', async () => {
   const n = 60;
   const eigs = Array.from({ length: n }, (_, i) => 3 * Math.sin(i) + 1);
   const exact = eigs.reduce((a, b) => a + b, 0);
   const D = new Float64Array(n * n);
   eigs.forEach((l, i) => { D[i * n + i] = l; });
-  const diag = trace(quadraticProblem(D, n), new Float32Array(n), { samples: 20 });
+  const diag = await trace(quadraticProblem(D, n), new Float32Array(n), { samples: 20 });
   assert.ok(Math.abs(diag.value - exact) < 1e-4, 'zᵀDz = tr D for every Rademacher z');
   assert.ok(diag.stderr < 1e-5);
   const P = quadraticProblem(symmetricWithSpectrum(eigs, randomOrthogonal(n, 17)), n);
   for (const seed of [0, 1, 2]) {
-    const t = trace(P, new Float32Array(n), { samples: 100, seed, tol: 0 });
+    const t = await trace(P, new Float32Array(n), { samples: 100, seed, tol: 0 });
     assert.equal(t.samples, 100);
     assert.ok(t.stderr > 0);
     assert.ok(Math.abs(t.value - exact) < 3 * t.stderr, `seed ${seed}: ${t.value} ± ${t.stderr} vs ${exact}`);
   }
-  assert.throws(() => trace(P, new Float32Array(n), { samples: 1 }), /samples must be an integer ≥ 2/);
+  await assert.rejects(() => trace(P, new Float32Array(n), { samples: 1 }), /samples must be an integer ≥ 2/);
 });

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { tf } from '../../src/tensor/tf.js';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { topEigenpairs, sharpness, preconditionedSharpness, bottomEigenvalue, directionalCurvature } from '../../src/landscape/index.js';
-import { lcg, quadraticProblem, randomOrthogonal, rel, symmetricWithSpectrum } from './helpers.js';
+import { lcg, quadraticProblem, randomOrthogonal, rel, symmetricWithSpectrum, useSuiteBackend } from './helpers.js';
 
-before(async () => { await tf.setBackend('cpu'); });
+before(useSuiteBackend);
 
 const n = 48;
 const spectra: Record<string, number[]> = {
@@ -32,11 +32,11 @@ function matrixFor(name: string): Float64Array {
 
 for (const name of Object.keys(spectra)) {
   for (const method of ['lanczos', 'lobpcg', 'power'] as const) {
-    test(`${method}: top-4 of a ${name} spectrum to 1e-4 relative, with small residuals`, () => {
+    test(`${method}: top-4 of a ${name} spectrum to 1e-4 relative, with small residuals`, async () => {
       const A = matrixFor(name);
       const P = quadraticProblem(A, n);
       const before = tf.memory().numTensors;
-      const r = topEigenpairs(P, new Float32Array(n), { k: 4, method, maxIter: method === 'power' ? 3000 : undefined });
+      const r = await topEigenpairs(P, new Float32Array(n), { k: 4, method, maxIter: method === 'power' ? 3000 : undefined });
       assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
       const exact = [...spectra[name]].sort((a, b) => b - a).slice(0, 4);
       exact.forEach((l, i) => assert.ok(rel(r.values[i], l) < 1e-4, `${method} λ${i} = ${r.values[i]}, exact ${l}`));
@@ -57,19 +57,19 @@ for (const name of Object.keys(spectra)) {
   }
 }
 
-test('sharpness, bottomEigenvalue and directionalCurvature on a rotated quadratic', () => {
+test('sharpness, bottomEigenvalue and directionalCurvature on a rotated quadratic', async () => {
   const A = matrixFor('rotatedDistinct');
   const P = quadraticProblem(A, n);
   const w = new Float32Array(n);
-  assert.ok(rel(sharpness(P, w), 19) < 1e-5);
-  assert.ok(rel(bottomEigenvalue(P, w), 20 / n - 1) < 1e-4);
+  assert.ok(rel(await sharpness(P, w), 19) < 1e-5);
+  assert.ok(rel(await bottomEigenvalue(P, w), 20 / n - 1) < 1e-4);
   const d = Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1));
   let num = 0, den = 0;
   for (let i = 0; i < n; i++) { let s = 0; for (let t = 0; t < n; t++) s += A[i * n + t] * d[t]; num += d[i] * s; den += d[i] * d[i]; }
-  assert.ok(Math.abs(directionalCurvature(P, w, d) - num / den) < 1e-5 * Math.abs(num / den) + 1e-6);
+  assert.ok(Math.abs(await directionalCurvature(P, w, d) - num / den) < 1e-5 * Math.abs(num / den) + 1e-6);
 });
 
-test('preconditioned sharpness equals the generalised eigenvalue: diagonal closed form a_i/p_i', () => {
+test('preconditioned sharpness equals the generalised eigenvalue: diagonal closed form a_i/p_i', async () => {
   const a = Array.from({ length: n }, (_, i) => 1 + ((i * 7) % n) / 4);
   const p = Float32Array.from({ length: n }, (_, i) => 0.5 + ((i * 5) % 11) / 3);
   const A = new Float64Array(n * n);
@@ -77,7 +77,7 @@ test('preconditioned sharpness equals the generalised eigenvalue: diagonal close
   const P = quadraticProblem(A, n);
   const exact = a.map((x, i) => x / p[i]).sort((x, y) => y - x);
   for (const method of ['lanczos', 'lobpcg', 'power'] as const) {
-    const r = topEigenpairs(P, new Float32Array(n), { k: 2, method, preconditioner: p, maxIter: 3000 });
+    const r = await topEigenpairs(P, new Float32Array(n), { k: 2, method, preconditioner: p, maxIter: 3000 });
     assert.ok(rel(r.values[0], exact[0]) < 1e-4 && rel(r.values[1], exact[1]) < 1e-4, `${method}: ${r.values} vs ${exact.slice(0, 2)}`);
     // uᵀ diag(p) u = 1 and H u = λ diag(p) u
     for (const [j, u] of r.vectors.entries()) {
@@ -87,10 +87,10 @@ test('preconditioned sharpness equals the generalised eigenvalue: diagonal close
       for (let i = 0; i < n; i++) assert.ok(Math.abs(a[i] * u[i] - r.values[j] * p[i] * u[i]) < 1e-3);
     }
   }
-  assert.ok(rel(preconditionedSharpness(P, new Float32Array(n), p), exact[0]) < 1e-4);
+  assert.ok(rel(await preconditionedSharpness(P, new Float32Array(n), p), exact[0]) < 1e-4);
 });
 
-test('preconditioned sharpness on a rotated quadratic equals λmax of the pencil (A, diag p)', () => {
+test('preconditioned sharpness on a rotated quadratic equals λmax of the pencil (A, diag p)', async () => {
   // pencil built so its eigenvalues are known: A = D^{1/2} Q Λ Qᵀ D^{1/2}  ⇒  eig(D⁻¹A) = Λ
   const m = 30;
   const lam = Array.from({ length: m }, (_, i) => 6 - 0.3 * i);
@@ -100,15 +100,15 @@ test('preconditioned sharpness on a rotated quadratic equals λmax of the pencil
   const A = new Float64Array(m * m);
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) A[i * m + j] = Math.sqrt(p[i] * p[j]) * C[i * m + j];
   const P = quadraticProblem(A, m);
-  assert.ok(rel(preconditionedSharpness(P, new Float32Array(m), p, { method: 'lobpcg' }), 6) < 1e-4);
+  assert.ok(rel(await preconditionedSharpness(P, new Float32Array(m), p, { method: 'lobpcg' }), 6) < 1e-4);
 });
 
-test('warm start from exact eigenvectors converges in one block of HVPs, signs aligned', () => {
+test('warm start from exact eigenvectors converges in one block of HVPs, signs aligned', async () => {
   const A = matrixFor('rotatedDistinct');
   const P = quadraticProblem(A, n);
-  const cold = topEigenpairs(P, new Float32Array(n), { k: 2, tol: 1e-6 });
+  const cold = await topEigenpairs(P, new Float32Array(n), { k: 2, tol: 1e-6 });
   const flipped = cold.vectors.map((v) => Float32Array.from(v, (x) => -x));
-  const warm = topEigenpairs(P, new Float32Array(n), { k: 2, method: 'lobpcg', warmStart: flipped });
+  const warm = await topEigenpairs(P, new Float32Array(n), { k: 2, method: 'lobpcg', warmStart: flipped });
   assert.equal(warm.hvps, 2);
   warm.vectors.forEach((v, j) => {
     let o = 0;
@@ -117,22 +117,22 @@ test('warm start from exact eigenvectors converges in one block of HVPs, signs a
   });
 });
 
-test('deterministic by seed', () => {
+test('deterministic by seed', async () => {
   const P = quadraticProblem(matrixFor('clustered'), n);
-  const a = topEigenpairs(P, new Float32Array(n), { k: 2, seed: 5, method: 'power', maxIter: 20 });
-  const b = topEigenpairs(P, new Float32Array(n), { k: 2, seed: 5, method: 'power', maxIter: 20 });
+  const a = await topEigenpairs(P, new Float32Array(n), { k: 2, seed: 5, method: 'power', maxIter: 20 });
+  const b = await topEigenpairs(P, new Float32Array(n), { k: 2, seed: 5, method: 'power', maxIter: 20 });
   assert.deepEqual(a.values, b.values);
 });
 
-test('bad input names the argument and the fix', () => {
+test('bad input names the argument and the fix', async () => {
   const P = quadraticProblem(matrixFor('diagonal'), n);
   const w = new Float32Array(n);
-  assert.throws(() => topEigenpairs(P, w, { k: 0 }), /k must be an integer in \[1, P.dim = 48\]/);
-  assert.throws(() => topEigenpairs(P, new Float32Array(3)), /w has length 3, expected P.dim = 48/);
-  assert.throws(() => topEigenpairs(P, w, { method: 'arnoldi' as 'lanczos' }), /method must be/);
-  assert.throws(() => topEigenpairs(P, w, { warmStart: [new Float32Array(2)] }), /warmStart\[0\] must have length/);
-  assert.throws(() => topEigenpairs(P, w, { preconditioner: new Float32Array(n) }), /preconditioner\[0\] = 0/);
-  assert.throws(() => topEigenpairs({} as never, w), /P must be a Problem/);
+  await assert.rejects(() => topEigenpairs(P, w, { k: 0 }), /k must be an integer in \[1, P.dim = 48\]/);
+  await assert.rejects(() => topEigenpairs(P, new Float32Array(3)), /w has length 3, expected P.dim = 48/);
+  await assert.rejects(() => topEigenpairs(P, w, { method: 'arnoldi' as 'lanczos' }), /method must be/);
+  await assert.rejects(() => topEigenpairs(P, w, { warmStart: [new Float32Array(2)] }), /warmStart\[0\] must have length/);
+  await assert.rejects(() => topEigenpairs(P, w, { preconditioner: new Float32Array(n) }), /preconditioner\[0\] = 0/);
+  await assert.rejects(() => topEigenpairs({} as never, w), /P must be a Problem/);
 });
 
 test('EigenTracker grows to every eigenvalue above the threshold (scaled units) and drops those that fall', async () => {
@@ -149,45 +149,45 @@ test('EigenTracker grows to every eigenvalue above the threshold (scaled units) 
   const scale = 0.1; // effective eigenvalue 0.1·λ; threshold 1.5 ⇔ λ > 15
   const tr = new EigenTracker(P, { threshold: 1.5, scale });
   const w = new Float32Array(m);
-  const r = tr.update(w);
+  const r = await tr.update(w);
   const above = eigs.filter((l) => l * scale > 1.5);
   assert.ok(r.values.length >= above.length && r.values.length <= above.length + 1, `tracks ${r.values.length} for ${above.length} above`);
   r.values.forEach((l, i) => assert.ok(rel(l, eigs[i]) < 1e-4, `λ${i} ${l} vs ${eigs[i]}`));
   assert.ok(r.scaled.every((s, i) => Math.abs(s - scale * r.values[i]) < 1e-12));
   factor = 0.6; // now 0.1·0.6·λ > 1.125 (dropBelow) only for λ > 18.75
-  const r2 = tr.update(w);
+  const r2 = await tr.update(w);
   const kept = eigs.filter((l) => l * factor * scale >= 0.75 * 1.5);
   assert.equal(r2.values.length, kept.length);
   r2.values.forEach((l, i) => assert.ok(rel(l, factor * eigs[i]) < 1e-4));
-  const rq = tr.rayleigh(w);
+  const rq = await tr.rayleigh(w);
   assert.equal(rq.hvps, kept.length);
   rq.values.forEach((l, i) => assert.ok(rel(l, factor * eigs[i]) < 1e-4));
 });
 
-test('LOBPCG guard columns: warm start from the previous top-(k+g) vectors still returns exactly the top-k', () => {
+test('LOBPCG guard columns: warm start from the previous top-(k+g) vectors still returns exactly the top-k', async () => {
   const A = matrixFor('clustered');
   const P = quadraticProblem(A, n);
-  const cold = topEigenpairs(P, new Float32Array(n), { k: 4, tol: 1e-7 });
-  const r = topEigenpairs(P, new Float32Array(n), { k: 2, method: 'lobpcg', warmStart: cold.vectors, guard: 2 });
+  const cold = await topEigenpairs(P, new Float32Array(n), { k: 4, tol: 1e-7 });
+  const r = await topEigenpairs(P, new Float32Array(n), { k: 2, method: 'lobpcg', warmStart: cold.vectors, guard: 2 });
   assert.equal(r.values.length, 2);
   assert.equal(r.vectors.length, 2);
   assert.equal(r.hvps, 4, 'one batch for the k + g start columns, already converged');
   [10, 9.98].forEach((l, i) => assert.ok(rel(r.values[i], l) < 1e-4));
-  assert.throws(() => topEigenpairs(P, new Float32Array(n), { method: 'lobpcg', guard: -1 }), /guard must be a non-negative integer/);
+  await assert.rejects(() => topEigenpairs(P, new Float32Array(n), { method: 'lobpcg', guard: -1 }), /guard must be a non-negative integer/);
 });
 
-test('LOBPCG valueTol (PyHessian-style eigenvalue-change test): the exact top eigenvalue in fewer HVPs than the residual test', () => {
+test('LOBPCG valueTol (PyHessian-style eigenvalue-change test): the exact top eigenvalue in fewer HVPs than the residual test', async () => {
   const A = matrixFor('rotatedDistinct');
   const P = quadraticProblem(A, n);
   // warm start: the exact top eigenvector (column 0 of the construction's rotation) plus 10 % noise
   const Q = randomOrthogonal(n, 3), noise = lcg(11);
   const u = Float32Array.from({ length: n }, (_, i) => Q[i * n] + 0.1 * (noise() - 0.5));
-  const byResidual = topEigenpairs(P, new Float32Array(n), { k: 1, method: 'lobpcg', warmStart: [u], tol: 1e-6 });
-  const byValue = topEigenpairs(P, new Float32Array(n), { k: 1, method: 'lobpcg', warmStart: [u], tol: 1e-6, valueTol: 1e-6 });
+  const byResidual = await topEigenpairs(P, new Float32Array(n), { k: 1, method: 'lobpcg', warmStart: [u], tol: 1e-6 });
+  const byValue = await topEigenpairs(P, new Float32Array(n), { k: 1, method: 'lobpcg', warmStart: [u], tol: 1e-6, valueTol: 1e-6 });
   const exact = spectra.rotatedDistinct[0];
   assert.ok(rel(byValue.values[0], exact) < 1e-5, `λ₁ = ${byValue.values[0]}, exact ${exact}`);
   assert.ok(byValue.converged);
   assert.ok(byValue.hvps < byResidual.hvps, `valueTol stops sooner: ${byValue.hvps} vs ${byResidual.hvps} HVPs`);
-  assert.throws(() => topEigenpairs(P, new Float32Array(n), { method: 'lobpcg', valueTol: -1 }), /valueTol must lie in \[0, 1\)/);
-  assert.throws(() => topEigenpairs(P, new Float32Array(n), { method: 'lanczos', valueTol: 1e-5 }), /valueTol applies to method 'lobpcg' only/);
+  await assert.rejects(() => topEigenpairs(P, new Float32Array(n), { method: 'lobpcg', valueTol: -1 }), /valueTol must lie in \[0, 1\)/);
+  await assert.rejects(() => topEigenpairs(P, new Float32Array(n), { method: 'lanczos', valueTol: 1e-5 }), /valueTol applies to method 'lobpcg' only/);
 });

@@ -4,7 +4,19 @@
  * product, not from flowlab's QR).
  */
 import { tf } from '../../src/tensor/tf.js';
+import { backend } from '../../src/tensor/index.js';
 import type { Problem, ParamSpec, Tensor1D, Tensor2D, Scalar } from '../../src/tensor/types.js';
+import { onWebgpu } from '../backends.js';
+
+/**
+ * The backend the landscape suites run on: the one FLOWLAB_BACKEND names (webgpu in the webgpu job,
+ * where the suites shrink their problems; wasm), otherwise cpu, the fastest for these tiny problems
+ * (the small MLP's third-order graphs take twice as long on wasm).
+ */
+export async function useSuiteBackend(): Promise<void> {
+  const named = process.env.FLOWLAB_BACKEND as 'cpu' | 'wasm' | 'webgpu' | undefined;
+  await backend.use(onWebgpu() ? 'webgpu' : named ?? 'cpu');
+}
 
 /** Deterministic uniform generator (LCG) independent of src/landscape/random.ts. */
 export function lcg(seed: number): () => number {

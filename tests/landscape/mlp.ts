@@ -1,9 +1,10 @@
 /** A small tanh MLP regression Problem (≤ 200 parameters) built with fl.problem, with its spec. */
 import { problem, tf } from '../../src/tensor/index.js';
 import type { ParamSpec, Problem, Tensor1D } from '../../src/tensor/types.js';
+import { readAndDispose } from '../../src/tensor/read.js';
 
 /** 4 → 12 → 3 tanh MLP on 16 fixed Gaussian examples, MSE = ½Σ(f − y)² averaged: 99 parameters. */
-export function smallMlp(): { P: Problem; w0: Float32Array; dispose: () => void } {
+export async function smallMlp(): Promise<{ P: Problem; w0: Float32Array; dispose: () => void }> {
   const nin = 4, nh = 12, nout = 3, n = 16;
   const shapes: [string, number[], 'weight' | 'bias'][] = [['dense1/kernel', [nin, nh], 'weight'], ['dense1/bias', [nh], 'bias'], ['dense2/kernel', [nh, nout], 'weight'], ['dense2/bias', [nout], 'bias']];
   let offset = 0;
@@ -22,18 +23,15 @@ export function smallMlp(): { P: Problem; w0: Float32Array; dispose: () => void 
     const f = tf.add(tf.matMul(h, part(w, 2) as tf.Tensor2D), part(w, 3));
     return tf.mul(0.5, tf.mean(tf.sum(tf.square(tf.sub(f, Y)), 1)));
   }, { dim: offset, spec, name: 'mlp' });
-  const wt = tf.randomNormal([offset], 0, 0.7, 'float32', 3);
-  const w0 = Float32Array.from(wt.dataSync());
-  wt.dispose();
+  const w0 = Float32Array.from((await readAndDispose([tf.randomNormal([offset], 0, 0.7, 'float32', 3)]))[0]);
   return { P, w0, dispose: () => { X.dispose(); Y.dispose(); } };
 }
 
 /** The full Hessian assembled from hvpBatch columns (H eᵢ), symmetrised, in float64. */
-export function denseHessian(P: Problem, w: Float32Array): Float64Array {
+export async function denseHessian(P: Problem, w: Float32Array): Promise<Float64Array> {
   const n = P.dim;
   const H = tf.tidy(() => P.hvpBatch(tf.tensor1d(w), tf.eye(n) as tf.Tensor2D));
-  const h = H.dataSync();
-  H.dispose();
+  const [h] = await readAndDispose([H]);
   const S = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) S[i * n + j] = 0.5 * (h[i * n + j] + h[j * n + i]);
   return S;

@@ -140,7 +140,7 @@ test('pca: draws fl.landscape.trajectoryPCA of constructed snapshots with closed
   const c = [-6, -3, 0, 3, 6];   // centred, Σc² = 90
   const d = [1, -1, 0, -1, 1];   // centred, Σd² = 4, Σcd = 0 → ratios 90/94 and 4/94
   const snaps = c.map((ci, i) => Float32Array.from(e1, (_, j) => 0.5 + ci * e1[j] + d[i] * e2[j]));
-  const fig = plot.pca(trajectoryPCA(snaps));
+  const fig = plot.pca(await trajectoryPCA(snaps));
   assert.equal(titleOf(fig.layout.xaxis), `PC1 (${(100 * 90 / 94).toFixed(1)}% of variance)`);
   assert.equal(titleOf(fig.layout.yaxis), `PC2 (${(100 * 4 / 94).toFixed(1)}% of variance)`);
   const path = fig.data[0] as Tr;

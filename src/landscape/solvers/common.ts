@@ -38,7 +38,7 @@ export function relativeResidual(res: number, theta: number, maxAbs: number): nu
  * vectors, orthogonal to `against`. Dependent vectors are replaced by fresh random ones.
  */
 export function startBlock(dim: number, b: number, start: Float64Array[], rng: Rng, against: Float64Array[] | Float32Array[] = []): Float64Array[] {
-  const block = start.slice(0, b).map((v) => Float64Array.from(v));
+  const block = start.slice(0, b).map((v) => new Float64Array(v));
   while (block.length < b) block.push(gaussianVector(dim, rng));
   for (let attempt = 0; attempt < 5; attempt++) {
     const { dropped } = gramSchmidt(block, { against });

@@ -20,8 +20,8 @@ interface Block {
   nextSize: number;
 }
 
-/** Top-k eigenpairs of op by block Lanczos (block size k), stopping on relative residual ≤ tol. */
-export function lanczos(op: SymOperator, { k, tol, maxIter, start, rng }: SolverOptions): SolverResult {
+/** Top-k eigenpairs of op by block Lanczos (block size k), stopping on relative residual ≤ tol. Async: one operator read per block step. */
+export async function lanczos(op: SymOperator, { k, tol, maxIter, start, rng }: SolverOptions): Promise<SolverResult> {
   const dim = op.dim;
   const blocks: Block[] = [];
   const basis: Float32Array[] = [];
@@ -30,8 +30,8 @@ export function lanczos(op: SymOperator, { k, tol, maxIter, start, rng }: Solver
   for (let it = 0; it < maxIter; it++) {
     checkInterrupt();
     const b = Qj.length;
-    const Q32 = Qj.map((q) => Float32Array.from(q));
-    const W = op.apply(Qj);
+    const Q32 = Qj.map((q) => new Float32Array(q));
+    const W = await op.apply(Qj);
     const A = new Float64Array(b * b);
     for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) A[i * b + j] = dot(Qj[i], W[j]);
     symmetrize(A, b);
@@ -49,7 +49,7 @@ export function lanczos(op: SymOperator, { k, tol, maxIter, start, rng }: Solver
     let next = W.filter((_, i) => !dropped.includes(i));
     let Bfull = rowsOf(R, b, dropped);
     if (dropped.length && room > next.length) {
-      const extra = startBlock(dim, Math.min(dropped.length, room - next.length), [], rng, [...basis, ...next.map((v) => Float32Array.from(v))] as Float32Array[]);
+      const extra = startBlock(dim, Math.min(dropped.length, room - next.length), [], rng, [...basis, ...next.map((v) => new Float32Array(v))] as Float32Array[]);
       next = next.concat(extra);
       Bfull = new Float64Array([...Bfull, ...new Float64Array(extra.length * b)]);
     }

@@ -19,11 +19,12 @@ import { checkInterrupt, relativeResidual, startBlock, type SolverOptions, type 
  * Top-k eigenpairs of op by LOBPCG with soft locking, stopping a pair on relative residual ≤ tol,
  * or (valueTol > 0) once its Ritz value moved by ≤ valueTol·|θ| in the last iteration — the
  * eigenvalue converges like the residual squared, so this stops well before the residual test.
+ * Async: one operator read (one hvpBatch of the active residuals) per iteration.
  */
-export function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, guard = 0, valueTol = 0 }: SolverOptions): SolverResult {
+export async function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, guard = 0, valueTol = 0 }: SolverOptions): Promise<SolverResult> {
   const dim = op.dim;
   let X = startBlock(dim, Math.min(k + guard, dim), start, rng);
-  let HX = op.apply(X);
+  let HX = await op.apply(X);
   ({ X, HX } = rayleighRitz([X], [HX], X.length, dim).next);
   let thetas = rayleighValues(X, HX);
   let P: Float64Array[] = [], HP: Float64Array[] = [];
@@ -31,7 +32,7 @@ export function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, guard = 0
   let previous: number[] | null = null;
   for (let it = 0; ; it++) {
     checkInterrupt();
-    const R = X.map((x, i) => axpy(Float64Array.from(HX[i]), -thetas[i], x) as Float64Array);
+    const R = X.map((x, i) => axpy(new Float64Array(HX[i]), -thetas[i], x) as Float64Array);
     const maxAbs = Math.max(...thetas.map(Math.abs));
     residuals = R.map((r, i) => relativeResidual(norm(r), thetas[i], maxAbs));
     // guard columns (i ≥ k) stay soft-locked: they enrich the basis but cost no HVPs
@@ -41,7 +42,7 @@ export function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, guard = 0
       return { values: thetas.slice(0, k), vectors: X.slice(0, k), residuals: residuals.slice(0, k), iterations: it, converged: active.length === 0 };
     }
     // P ⟂ X with H·P carried along; then W = active residuals ⟂ [X, P]
-    const Pc = P.map((p) => Float64Array.from(p)), HPc = HP.map((h) => Float64Array.from(h));
+    const Pc = P.map((p) => new Float64Array(p)), HPc = HP.map((h) => new Float64Array(h));
     orthonormalizeWithImage(Pc, HPc, X, HX);
     const W = active.map((i) => R[i]);
     const { dropped } = gramSchmidt(W, { against: [...X, ...Pc], dropTol: 1e-10 });
@@ -49,7 +50,7 @@ export function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, guard = 0
     if (Wk.length === 0 && Pc.length === 0) {
       return { values: thetas.slice(0, k), vectors: X.slice(0, k), residuals: residuals.slice(0, k), iterations: it, converged: false };
     }
-    const HW = op.apply(Wk);
+    const HW = await op.apply(Wk);
     const rr = rayleighRitz([X, Pc, Wk], [HX, HPc, HW], X.length, dim);
     X = rr.next.X; HX = rr.next.HX; P = rr.dir.X; HP = rr.dir.HX;
     previous = thetas;

@@ -12,13 +12,13 @@ import type { SymOperator } from '../operator.js';
 import { gaussianVector } from '../random.js';
 import { checkInterrupt, relativeResidual, type SolverOptions, type SolverResult } from './common.js';
 
-/** Top-k eigenpairs (largest λ) of op by deflated power iteration; maxIter is per eigenpair. */
-export function power(op: SymOperator, { k, tol, maxIter, start, rng }: SolverOptions): SolverResult {
+/** Top-k eigenpairs (largest λ) of op by deflated power iteration; maxIter is per eigenpair. Async: one operator read per step. */
+export async function power(op: SymOperator, { k, tol, maxIter, start, rng }: SolverOptions): Promise<SolverResult> {
   const found: Float64Array[] = [];
   const values: number[] = [], residuals: number[] = [];
   let iterations = 0, converged = true, shift = 0, shifted = false;
   for (let e = 0; e < k; e++) {
-    let v = start[e] ? Float64Array.from(start[e]) : gaussianVector(op.dim, rng);
+    let v = start[e] ? new Float64Array(start[e]) : gaussianVector(op.dim, rng);
     orthogonalizeAgainst(v, found);
     if (norm(v) < 1e-12) { v = gaussianVector(op.dim, rng); orthogonalizeAgainst(v, found); }
     scale(v, 1 / norm(v));
@@ -26,12 +26,12 @@ export function power(op: SymOperator, { k, tol, maxIter, start, rng }: SolverOp
     for (let it = 0; it < maxIter; it++) {
       checkInterrupt();
       iterations++;
-      const [Hv] = op.apply([v]);
+      const [Hv] = await op.apply([v]);
       if (shift !== 0) axpy(Hv, -shift, v);
       theta = dot(v, Hv);
       // residual of the deflated operator (I − FFᵀ)H(I − FFᵀ), the one power iteration solves
       orthogonalizeAgainst(Hv, found);
-      const r = axpy(Float64Array.from(Hv), -theta, v);
+      const r = axpy(new Float64Array(Hv), -theta, v);
       rel = relativeResidual(norm(r), theta + shift, Math.max(Math.abs(theta + shift), ...values.map(Math.abs)));
       if (rel <= tol) break;
       const nh = norm(Hv);
