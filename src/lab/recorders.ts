@@ -29,7 +29,7 @@ export interface Recorder {
   name: string;
   /** Record every `every` steps (default 1). */
   every?: number;
-  record(ctx: StepContext): number | Record<string, number>;
+  record(ctx: StepContext): number | Record<string, number> | Promise<number | Record<string, number>>;
 }
 
 /**

@@ -136,7 +136,7 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
       const row: Record<string, number | null> = { step, loss, gradNorm: step % gradEvery === 0 ? gn : null, updateNorm: un, lr: Number.isFinite(lr) ? lr : null };
       const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr };
       for (const rec of due) {
-        const v = rec.record(ctx);
+        const v = await rec.record(ctx);
         if (typeof v === 'number') row[rec.name] = v;
         else for (const [k, x] of Object.entries(v)) row[k] = x;
       }
