@@ -100,7 +100,7 @@ export function centralFlowPanels(comparison: TableLike, { lr, threshold, smooth
   }
 
   positive(varianceDecades, who, 'varianceDecades', 'decades shown on the log variance axis');
-  const varianceAxis = logVariance ? { type: 'log', ...logRange(variance, varianceDecades) } : {};
+  const varianceAxis = logVariance ? { type: 'log', exponentformat: 'power', ...logRange(variance, varianceDecades) } : {};
 
   const dist: Trace[] = [];
   if (has('distOptCF')) dist.push(T('distOptCF', '‖w_opt − w_CF‖', 1));
@@ -181,13 +181,13 @@ export function centralFlowLossSharpness(comparison: TableLike, { lr, logLoss = 
   const level = eta !== undefined ? 2 / eta : 2;
   const span = extent(t) ?? [0, 1];
   sharp.push({ type: 'scatter', mode: 'lines', name: eta !== undefined ? `2/η = ${fmt(level)}` : 'edge of stability ηS = 2', x: [span[0], span[1]], y: [level, level], line: { ...REFERENCE_LINE }, hoverinfo: 'name' });
-  const xa = axis(axisTitle('step'));
-  const panel = (data: Trace[], yTitle: string, ptitle: string, yExtra: Record<string, unknown> = {}) =>
-    new Figure({ data, layout: baseLayout({ title: { text: ptitle }, xaxis: xa, yaxis: axis(yTitle, yExtra) }) });
+  // stacked panels on one step axis: its title only under the bottom panel
+  const panel = (data: Trace[], yTitle: string, ptitle: string, xTitle: string, yExtra: Record<string, unknown> = {}) =>
+    new Figure({ data, layout: baseLayout({ title: { text: ptitle }, xaxis: axis(xTitle), yaxis: axis(yTitle, yExtra) }) });
   return subplots([
-    panel(loss, 'train loss', 'Train loss', logLoss ? { type: 'log' } : {}),
-    panel(sharp, eta !== undefined ? 'sharpness S(w)' : 'effective sharpness ηS(w)', 'Sharpness'),
-  ], { rows: 2, cols: 1, title, height: 720, vSpacing: 0.14 });
+    panel(loss, 'train loss', 'Train loss', '', logLoss ? { type: 'log' } : {}),
+    panel(sharp, eta !== undefined ? 'sharpness S(w)' : 'effective sharpness ηS(w)', 'Sharpness', axisTitle('step')),
+  ], { rows: 2, cols: 1, title, height: 720, vSpacing: 0.12 });
 }
 
 function omit(o: Record<string, unknown>, key: string): Record<string, unknown> {

@@ -41,8 +41,8 @@ test('centralFlowLossSharpness: Figure 1 — loss and sharpness of GD, gradient 
   // readable axis titles (no internal column names), stacked panels sharing the step axis
   assert.equal(titleOf(fig.layout.yaxis), 'train loss');
   assert.equal(titleOf(fig.layout.yaxis2), 'sharpness S(w)');
-  assert.equal(titleOf(fig.layout.xaxis), 'step (iterations)');
-  assert.equal(titleOf(fig.layout.xaxis2), 'step (iterations)');
+  assert.equal(titleOf(fig.layout.xaxis2), 'step (iterations)', 'the shared step axis is titled under the bottom panel');
+  assert.ok(!titleOf(fig.layout.xaxis), 'and not between the panels');
   const [top, bottom] = [(fig.layout.yaxis as Tr).domain, (fig.layout.yaxis2 as Tr).domain] as number[][];
   assert.ok(top[0] > bottom[1], `loss panel above the sharpness panel: ${top} vs ${bottom}`);
   for (const d of fig.data as Tr[]) assert.ok(!/eig|loss[A-Z]/.test(String(d.name)), `no column name as a label: ${d.name}`);
@@ -82,6 +82,7 @@ test('centralFlowPanels: the log variance axis is clipped to the meaningful rang
   const fig = plot.centralFlowPanels(t, { threshold: 2 });
   const y3 = fig.layout.yaxis3 as Tr;
   assert.equal(y3.type, 'log');
+  assert.equal(y3.exponentformat, 'power', 'variances as powers of ten, not SI prefixes (µ)');
   const values = (fig.data as Tr[]).filter((d) => d.xaxis === 'x3').flatMap((d) => d.y as number[]).filter((v) => v > 0);
   const top = Math.log10(Math.max(...values));
   assert.ok(Math.min(...values) < 1e-20, 'the panel does hold round-off values');
