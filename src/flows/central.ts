@@ -63,12 +63,12 @@ export interface FlowResult {
   directions?: Float32Array[][];
   /** True when stopped early by a kernel interrupt (the table holds what was recorded). */
   interrupted: boolean;
-  /** Milliseconds spent per part. */
+  /** Milliseconds spent per part (wall time of the calls; on webgpu the work is queued and lands in the part that next reads). */
   times: Record<string, number>;
 }
 
 /**
- * Integrates the central flow of `optimizer` from w0 for `steps` optimizer steps (module doc).
+ * Integrates the central flow of `optimizer` from w0 for `steps` optimizer steps (async; module doc).
  * Columns: step, loss, gradNormSq, lossPredicted (L + ½Σλᵢ Xᵢᵢ = L + tr(Σ)/η for GD at λ = 2),
  * gradNormSqPredicted (‖∇L‖² + tr(HΣH)), nTracked, nCritical, eig_i (effective: η·λ for GD,
  * λ/P for scalar RMSProp, of P⁻¹H for RMSProp), eigRaw_i (raw Hessian eigenvalues; not for rmsprop),
@@ -77,6 +77,7 @@ export interface FlowResult {
  * @example
  * const flow = await fl.flows.centralFlow(P, w0, { optimizer: 'gd', lr: 0.02, steps: 1000 });
  * flow.table.print();
+ * const w = await fl.read(flow.w); flow.w.dispose(); // the result owns its final w
  */
 export async function centralFlow(P: Problem, w0: Tensor1D | Float32Array | number[], opts: CentralFlowOptions): Promise<FlowResult> {
   const { optimizer = 'gd', steps, substeps = 4, eigEvery = 1, threshold = 1.95, trackThreshold = 1.5, eigTol = 1e-5, seed = 0, record = {} } = opts;

@@ -52,6 +52,7 @@ export function rk4Step(P: Problem, w: Tensor1D, lr: number, h: number): Tensor1
  * estimated.
  * @example
  * const gf = await fl.flows.gradientFlow(P, w0, { lr: 0.02, steps: 500, record: { w: true } });
+ * gf.ws[10]; gf.w.dispose();   // host snapshots; the final w is a tensor the result owns
  */
 export async function gradientFlow(P: Problem, w0: Tensor1D | Float32Array | number[], { lr, steps, substeps = 4, eigEvery = 1, record = {} }: GradientFlowOptions): Promise<FlowResult> {
   if (!(lr > 0)) throw new Error(`gradientFlow: lr must be > 0, got ${lr}.`);

@@ -37,6 +37,7 @@ export interface StableFlowOptions extends RuleOptions {
  * (effective sharpness), substeps, and nu, lrOverSqrtNu (scalar RMSProp) or nuMean/nuMin/nuMax.
  * @example
  * const sf = await fl.flows.stableFlow(P, w0, { optimizer: 'scalarRmsprop', lr: 0.01, b2: 0.99, steps: 300 });
+ * sf.w.dispose();
  */
 export async function stableFlow(P: Problem, w0: Tensor1D | Float32Array | number[], opts: StableFlowOptions): Promise<FlowResult & { stopped: boolean }> {
   const { optimizer = 'gd', steps, minSubsteps = 4, maxSharpness = 100, record = {} } = opts;
