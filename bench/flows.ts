@@ -32,20 +32,8 @@ const P = fromModel(model, { x, y }, 'mse');
 const w = tf.tensor1d(model.init(0)) as Tensor1D;
 const lr = 0.02;
 
-/** Median wall time (ms) of fn over `reps` runs after one warm-up. */
-function time(fn: () => void, reps = 3): number {
-  fn();
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    ts.push(performance.now() - t0);
-  }
-  return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)];
-}
-
-/** time() for async work (landscape solvers read their HVPs asynchronously). */
-async function timeAsync(fn: () => Promise<void>, reps = 3): Promise<number> {
+/** Median wall time (ms) of fn (awaited) over `reps` runs after one warm-up. */
+async function time(fn: () => unknown, reps = 3): Promise<number> {
   await fn();
   const ts: number[] = [];
   for (let i = 0; i < reps; i++) {
@@ -57,30 +45,30 @@ async function timeAsync(fn: () => Promise<void>, reps = 3): Promise<number> {
 }
 
 const rule = makeRule('gd', { lr });
-const gradMs = time(() => tf.dispose(P.lossAndGrad(w) as unknown as tf.Tensor[]));
-const gdMs = time(() => tf.tidy(() => { const { loss, grad } = P.lossAndGrad(w); return [loss, tf.sub(w, tf.mul(grad, lr))]; }).forEach((t) => t.dispose()));
+const gradMs = await time(() => tf.dispose(P.lossAndGrad(w) as unknown as tf.Tensor[]));
+const gdMs = await time(() => tf.tidy(() => { const { loss, grad } = P.lossAndGrad(w); return [loss, tf.sub(w, tf.mul(grad, lr))]; }).forEach((t) => t.dispose()));
 const rows: string[][] = [];
 for (const k of ks) {
   // a warm re-solve of k pairs (what every central-flow step does), as FlowEigTracker runs it
   const pre = new Float32Array(P.dim).fill(1 / lr);
   const cold = await topEigenpairs(P, w, { k, preconditioner: pre });
-  const warmMs = await timeAsync(async () => { await topEigenpairs(P, w, { k, method: 'lobpcg', warmStart: cold.vectors, preconditioner: pre }); }, 2);
+  const warmMs = await time(async () => { await topEigenpairs(P, w, { k, method: 'lobpcg', warmStart: cold.vectors, preconditioner: pre }); }, 2);
   const symU = tf.randomNormal([k, P.dim], 0, 1, 'float32', 3) as Tensor2D;
-  const rayMs = time(() => rayleighRefresh(P, w, Math.sqrt(lr), symU).symU.dispose());
+  const rayMs = await time(async () => (await rayleighRefresh(P, w, Math.sqrt(lr), symU)).symU.dispose());
   const U = tf.tidy(() => tf.mul(tf.div(symU, tf.norm(symU, 2, 1, true)), Math.sqrt(lr))) as Tensor2D;
   const rows1 = U.unstack() as Tensor1D[];
-  const cgMs = time(() => P.curvatureGrad(w, rows1[0], rows1[k - 1]).dispose());
+  const cgMs = await time(() => P.curvatureGrad(w, rows1[0], rows1[k - 1]).dispose());
   const g = P.grad(w);
   const eigs = Array.from({ length: k }, () => 2.01);
   let sub = { curvatureGrad: 0, sdcp: 0, update: 0 };
-  time(() => {
+  await time(async () => {
     const s = rule.init(g);
-    const r = centralSubstep(P, rule, tf.clone(w) as Tensor1D, s, g, eigs, U, 0.25);
+    const r = await centralSubstep(P, rule, tf.clone(w) as Tensor1D, s, g, eigs, U, 0.25);
     r.w.dispose();
     sub = r.times;
   });
   const m = (k * (k + 1)) / 2;
-  const sdcpMs = time(() => { const a = new Float64Array(k * k); for (let i = 0; i < k; i++) a[i * k + i] = -0.01 * (i + 1); const B = new Float64Array(k ** 4); for (let i = 0; i < k * k; i++) B[i * k * k + i] = 1; solveSdcp(a, B, k); }, 20);
+  const sdcpMs = await time(() => { const a = new Float64Array(k * k); for (let i = 0; i < k; i++) a[i * k + i] = -0.01 * (i + 1); const B = new Float64Array(k ** 4); for (let i = 0; i < k * k; i++) B[i * k * k + i] = 1; solveSdcp(a, B, k); }, 20);
   const parts: Array<[string, number, number]> = [
     ['gradient (loss+grad)', gradMs, 4],
     ['eigen tracking: warm LOBPCG solve', warmMs, 1],

@@ -26,10 +26,19 @@
 // *paper* (GPU): the paper's CIFAR-10 subset (4 classes, n = 1000; MNIST 28×28 if the CIFAR-10
 // files are not in `datasets/`), the 3072 → 256 → 256 → 4 GELU MLP, η = 0.02, 1000 steps.
 //
-// **The figure** has the paper's four panels: (1) GD's loss, the central flow's loss and its
-// predicted time-averaged loss; (2) top eigenvalue of GD (oscillating around 2/η) and of the flow
-// (locked at 2/η); (3) the predicted variance X against GD's smoothed squared displacement along
-// the flow's top eigenvector; (4) distances of GD to the central flow and to gradient flow.
+// **The figures.** First the paper's Figure 1: the train loss and the sharpness S(w) of gradient
+// descent, gradient flow and the central flow (stacked, with the 2/η line) — gradient flow
+// sharpens past 2/η, GD oscillates around it with a non-monotone loss, the central flow rides
+// 2/η along GD's time-average. Then the four comparison panels: (1) GD's loss, the central flow's
+// loss and its predicted time-averaged loss; (2) top eigenvalue of GD (oscillating around 2/η)
+// and of the flow (locked at 2/η); (3) the predicted variance X against GD's smoothed squared
+// displacement along the flow's top eigenvector (log axis from the edge of stability's values
+// down four decades); (4) distances of GD to the central flow and to gradient flow.
+//
+// **Backends and time.** The paper scale (the 853k-parameter MLP, 1,000 steps, an eigensolve at
+// every step) wants a GPU: `flowlab reproduce central-flow-gd --scale paper --backend webgpu`.
+// Each long loop shows a progress bar with steps done/total, elapsed time and ETA (in the notebook,
+// and on the terminal when run by `flowlab reproduce`).
 //
 // **What to expect at quick scale.** The central flow arrives at 2/η and stays there. GD, being
 // deterministic and started at the same point, has an oscillation of round-off size when ηS
@@ -76,17 +85,23 @@ console.log(`${model.name}: ${P.dim} parameters; η = ${lr}, 2/η = ${2 / lr}; i
 // %% code
 // Gradient descent, recording w_t and the top Hessian eigenvalue at every step.
 const rec = fl.flows.flowRecorders({ eigs: 1 });
-const gd = await fl.train(P, fl.optim.sgd({ lr }), { w0, steps, recorders: rec.recorders });
+const gd = await fl.train(P, fl.optim.sgd({ lr }), { w0, steps, recorders: rec.recorders, label: 'gradient descent' });
+gd.w.dispose(); // results own their final w (a Tensor1D); the snapshots are host copies
 const tEoS = fl.flows.edgeOfStability(gd.table, { column: 'eig_1', tol: 0.01 }) ?? NaN;
 console.log(`GD reaches the edge of stability (ηS ≥ 1.98) at step ${tEoS}`);
-fl.plot.sharpness(gd.table, { lr, y: 'eigRaw_1', title: 'GD: loss and sharpness' })
 
 // %% code
 // The central flow and gradient flow from the same initialisation, recorded at every step.
 // (eigenvectors re-solved every 2 steps, Rayleigh-refreshed in between; the official code's `eigEvery` knob)
 const cf = await fl.flows.centralFlow(P, w0, { lr, steps, eigEvery: quick ? 2 : 1, record: { w: true, directions: true } });
 const gf = await fl.flows.gradientFlow(P, w0, { lr, steps, record: { w: true } });
+tf.dispose([cf.w, gf.w]);
 const cmp = fl.flows.compareFlows({ optimizerRun: { table: gd.table, snapshots: rec.snapshots }, centralFlow: cf, gradientFlow: gf, lr, sigma: 5 });
+// The paper's Figure 1: train loss and sharpness of GD, gradient flow and the central flow.
+fl.plot.centralFlowLossSharpness(cmp, { lr, title: `Gradient descent (η = ${lr}), gradient flow and the central flow` })
+
+// %% code
+// The four comparison panels (eigenvalues in effective units ηλ: the edge of stability at 2).
 fl.plot.centralFlowPanels(cmp, { threshold: 2, title: `Central flow vs GD (η = ${lr}); eigenvalues in units of 2/η = 2` })
 
 // %% code

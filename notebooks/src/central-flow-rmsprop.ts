@@ -93,15 +93,20 @@ const rowsOf = (t: { objects(): object[] }) => t.objects() as Row[];
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const dist = (a: Float32Array, b: Float32Array) => Math.sqrt(a.reduce((acc, v, j) => acc + (v - b[j]) ** 2, 0));
 
-/** Per-step ν of the discrete optimizer (scalar ν, or the mean of the diagonal) and its effective step η/√ν̂. */
+/** Per-step ν of the discrete optimizer (scalar ν, or the mean of the diagonal) and its effective step η/√ν̂ (async: ν may live on the device). */
 const nuRecorder = {
   name: 'nu',
-  record(ctx: fl.flows.TrainStepLike): Record<string, number> {
-    const st = ctx.state as { nu?: number; leaves?: Record<string, { nu: ReturnType<typeof tf.tensor1d> }> };
-    const p = fl.flows.optimizerPreconditioner(ctx);
-    if (typeof st.nu === 'number') return { nu: st.nu, lrOverSqrtNu: 1 / (p as number) };
-    const nu = st.leaves!._.nu;
-    return { nuMean: tf.tidy(() => tf.mean(nu).dataSync()[0]) };
+  async record(ctx: fl.flows.TrainStepLike): Promise<Record<string, number>> {
+    const st = ctx.state as { nu?: number | fl.Tensor; leaves?: Record<string, { nu: fl.Tensor }> };
+    const p = await fl.flows.optimizerPreconditioner(ctx);
+    if (st.nu !== undefined) {
+      const nu = typeof st.nu === 'number' ? st.nu : (await fl.read(st.nu))[0];
+      return { nu, lrOverSqrtNu: 1 / (p as number) };
+    }
+    const m = tf.mean(st.leaves!._.nu);
+    const [nuMean] = await fl.readScalars([m]);
+    m.dispose();
+    return { nuMean };
   },
 };
 
@@ -123,6 +128,7 @@ async function optimizerAndFlow(kind: 'scalarRmsprop' | 'rmsprop', lr: number, s
   run.w.dispose();
   const t1 = performance.now();
   const cf = await fl.flows.centralFlow(P, w0, { optimizer: kind, lr, b2: cfg.b2, eps, biasCorrection: true, steps, eigEvery: cfg.eigEvery, eigTol: 1e-4, record: { w: true, directions: true } });
+  cf.w.dispose(); // the result owns its final w (a Tensor1D); the snapshots cf.ws are host copies
   const t2 = performance.now();
   const cmp = fl.flows.compareFlows({ optimizerRun: { table: run.table, snapshots: snap.snapshots }, centralFlow: cf, sigma: 5 });
   console.log(`${kind}: optimizer ${((t1 - t0) / 1000).toFixed(1)} s, central flow ${((t2 - t1) / 1000).toFixed(1)} s`);
@@ -138,7 +144,7 @@ async function optimizerAndFlow(kind: 'scalarRmsprop' | 'rmsprop', lr: number, s
   const es = fl.flows.gaussianSmooth(rows.map((r) => r.step), rows.map((r) => r.eig_1), 5);
   const cfIndex = new Map(rowsOf(cf.table).map((r, i) => [r.step, i]));
   const wCF = (step: number) => cf.ws![cfIndex.get(step)!];
-  const w0a = w0.dataSync() as Float32Array;
+  const w0a = await fl.read(w0);
   rows.forEach((r, i) => {
     r.eigOptSmoothed = es[i];
     r.travelled = dist(wCF(r.step), w0a);

@@ -7,17 +7,24 @@
  * effective eigenpairs (λ > threshold) from a warm-started tracker re-solved once every `eigEvery`
  * steps (Rayleigh quotients of the cached vectors in between), X from the SDCP of each substep,
  * a stable-flow substep when nothing is critical.
+ *
+ * Tensor reads (src/tensor/read.ts): per step, the eigen solve's own reads, the k Rayleigh
+ * quotients on substeps that refresh instead, and one packed read per substep that has critical
+ * directions (the SDCP's small matrices). A recorded row adds nothing: its values (loss, ‖∇L‖², ν
+ * statistics, Σ's inputs, the copy/projection of w) ride along with the substep's read, or form the
+ * step's one read when nothing is critical.
  */
 import { tf } from '../tensor/tf.js';
-import { readTidy } from './point.js';
+import { flushChecks } from '../tensor/read.js';
 import type { Problem, Tensor1D, Tensor2D } from '../tensor/types.js';
 import { InterruptError, interruptRequested } from '../runtime/index.js';
-import { makeRule, disposeDiag, nuStats, type FlowOptimizer, type FlowState, type RuleOptions } from './rules.js';
+import { makeRule, disposeDiag, nuStats, type FlowOptimizer, type FlowState, type Rule, type RuleOptions } from './rules.js';
 import { FlowEigTracker, rayleighRefresh, type TrackedEigs } from './tracker.js';
 import { centralSubstep, stableSubstep } from './substep.js';
 import { RunRecorder, progressReporter, yielder, type RecordOptions } from './record.js';
-import { sigmaDirections } from './sigma.js';
+import { sigmaDirections, sigmaInput } from './sigma.js';
 import { toTensor1D } from './point.js';
+import { Packet } from './packet.js';
 
 /** Options of centralFlow (defaults in brackets). */
 export interface CentralFlowOptions extends RuleOptions {
@@ -40,24 +47,28 @@ export interface CentralFlowOptions extends RuleOptions {
   record?: RecordOptions;
 }
 
-/** What every flow returns. */
+/**
+ * What every flow returns. One rule for tensors in results (as `run.w` of fl.train): `w` is a
+ * Tensor1D the result owns — dispose it when done (`flow.w.dispose()`), read it with
+ * `await fl.read(flow.w)`. Everything else is host data (numbers, Float32Arrays): nothing to dispose.
+ */
 export interface FlowResult {
   /** One row per recorded step (see the function docs for the columns). */
   table: import('arquero').ColumnTable;
-  /** Final weights (a copy; Float32Array, so nothing to dispose). */
-  w: Float32Array;
-  /** Snapshots of w per table row when record.w. */
+  /** Final weights: a Tensor1D owned by the result (the caller disposes it). */
+  w: Tensor1D;
+  /** Snapshots of w per table row when record.w (host copies, Float32Array). */
   ws?: Float32Array[];
-  /** Unit directions of Σ per table row when record.directions (central flow only). */
+  /** Unit directions of Σ per table row when record.directions (central flow only; host, Float32Array). */
   directions?: Float32Array[][];
   /** True when stopped early by a kernel interrupt (the table holds what was recorded). */
   interrupted: boolean;
-  /** Milliseconds spent per part. */
+  /** Milliseconds spent per part (wall time of the calls; on webgpu the work is queued and lands in the part that next reads). */
   times: Record<string, number>;
 }
 
 /**
- * Integrates the central flow of `optimizer` from w0 for `steps` optimizer steps (module doc).
+ * Integrates the central flow of `optimizer` from w0 for `steps` optimizer steps (async; module doc).
  * Columns: step, loss, gradNormSq, lossPredicted (L + ½Σλᵢ Xᵢᵢ = L + tr(Σ)/η for GD at λ = 2),
  * gradNormSqPredicted (‖∇L‖² + tr(HΣH)), nTracked, nCritical, eig_i (effective: η·λ for GD,
  * λ/P for scalar RMSProp, of P⁻¹H for RMSProp), eigRaw_i (raw Hessian eigenvalues; not for rmsprop),
@@ -66,6 +77,7 @@ export interface FlowResult {
  * @example
  * const flow = await fl.flows.centralFlow(P, w0, { optimizer: 'gd', lr: 0.02, steps: 1000 });
  * flow.table.print();
+ * const w = await fl.read(flow.w); flow.w.dispose(); // the result owns its final w
  */
 export async function centralFlow(P: Problem, w0: Tensor1D | Float32Array | number[], opts: CentralFlowOptions): Promise<FlowResult> {
   const { optimizer = 'gd', steps, substeps = 4, eigEvery = 1, threshold = 1.95, trackThreshold = 1.5, eigTol = 1e-5, seed = 0, record = {} } = opts;
@@ -76,15 +88,23 @@ export async function centralFlow(P: Problem, w0: Tensor1D | Float32Array | numb
   const rule = makeRule(optimizer, opts);
   const dt = 1 / substeps;
   let w = toTensor1D(P, w0, 'centralFlow');
+  try {
+    await flushChecks(); // webgpu: a non-finite w0 fails here, not steps later
+  } catch (e) {
+    w.dispose();
+    throw e;
+  }
   const rec = new RunRecorder(P.dim, record);
+  const wantDirections = !!record.directions;
   const directions: Float32Array[][] = [];
   const tracker = new FlowEigTracker(P, { threshold: trackThreshold, tol: eigTol, seed });
   const times: Record<string, number> = { gradient: 0, eigs: 0, curvatureGrad: 0, sdcp: 0, update: 0 };
-  const progress = progressReporter('centralFlow');
+  const progress = progressReporter('centralFlow', steps);
   const pause = yielder();
-  let s: FlowState = (() => { const g = P.grad(w); const st = rule.init(g); g.dispose(); return st; })();
+  let s: FlowState = initState(P, rule, w);
   let cache: TrackedEigs | null = null;
   let interrupted = false;
+  let status = '';
   try {
     for (let step = 0; step <= steps; step++) {
       if (interruptRequested()) { interrupted = true; break; }
@@ -94,15 +114,14 @@ export async function centralFlow(P: Problem, w0: Tensor1D | Float32Array | numb
         times.gradient += performance.now() - t0;
         t0 = performance.now();
         const p = rule.precond(s);
-        const pis = typeof p === 'number' ? 1 / Math.sqrt(p) : tf.tidy(() => tf.rsqrt(p)) as Tensor1D;
+        const pis = typeof p === 'number' ? 1 / Math.sqrt(p) : tf.tidy(() => tf.rsqrt(p));
+        const freeStep = () => { tf.dispose([loss, grad]); if (typeof pis !== 'number') pis.dispose(); disposeDiag(p); };
         let fresh: TrackedEigs;
         try {
-          fresh = sub === 0 && step % eigEvery === 0 ? await tracker.update(w, p) : rayleighRefresh(P, w, pis, cache!.symU);
+          fresh = sub === 0 && step % eigEvery === 0 ? await tracker.update(w, p) : await rayleighRefresh(P, w, pis, cache!.symU);
         } catch (e) {
           // the eigensolver checks for interrupts too: stop cleanly, keeping the recorded rows
-          tf.dispose([loss, grad]);
-          if (typeof pis !== 'number') pis.dispose();
-          disposeDiag(p);
+          freeStep();
           if (e instanceof InterruptError) { interrupted = true; break; }
           throw e;
         }
@@ -111,70 +130,101 @@ export async function centralFlow(P: Problem, w0: Tensor1D | Float32Array | numb
         const crit = fresh.values.filter((v) => v > threshold).length;
         const U = crit > 0 ? tf.tidy(() => tf.mul(fresh.symU.slice([0, 0], [crit, -1]), pis)) as Tensor2D : null;
         times.eigs += performance.now() - t0;
-        const recordNow = sub === 0 && rec.due(step, steps);
         const last = step === steps;
+        // a recorded row: its tensors, read with the substep's own read (or alone when nothing is critical)
+        const pk = sub === 0 && rec.due(step, steps) ? new Packet() : null;
+        if (pk) {
+          pk.put('loss', tf.clone(loss));
+          pk.put('gradNormSq', tf.tidy(() => tf.sum(tf.square(grad))));
+          for (const [name, t] of nuStats(s)) pk.put(name, t);
+          if (typeof p !== 'number' && p.rank === 0) pk.put('p', tf.clone(p));
+          rec.put(pk, w);
+          pk.put('sigma', sigmaInput(U, crit, wantDirections, fresh.symU, pis));
+        }
+        const wBefore = pk && last ? w.clone() : null;
         let X = new Float64Array(0);
         let hu = new Float64Array(0);
         let residual = NaN;
-        const wBefore = recordNow ? w.clone() : null;
-        const lossV = recordNow ? (loss.dataSync()[0]) : NaN;
-        const gns = recordNow ? readTidy(() => tf.sum(tf.square(grad)))[0] : NaN;
-        const stats = recordNow ? nuStats(s) : {};
-        const pScalar = typeof p === 'number' ? p : NaN;
-        {
+        let v: Record<string, Float32Array> | null = null;
+        try {
           if (U) {
-            const r = centralSubstep(P, rule, w, s, grad, fresh.values.slice(0, crit), U, dt);
+            const r = await centralSubstep(P, rule, w, s, grad, fresh.values.slice(0, crit), U, dt, pk?.tensors ?? []);
             w = r.w; s = r.s; X = r.X; hu = r.hu; residual = r.residual?.relative ?? NaN;
+            if (pk) v = pk.name(r.extra);
             times.curvatureGrad += r.times.curvatureGrad; times.sdcp += r.times.sdcp; times.update += r.times.update;
           } else {
             const t1 = performance.now();
             ({ w, s } = stableSubstep(rule, w, s, grad, dt));
             times.update += performance.now() - t1;
+            if (pk) v = await pk.read();
           }
-        }
-        if (recordNow && wBefore) {
-          const row: Record<string, number> = { step, loss: lossV, gradNormSq: gns, nTracked: fresh.values.length, nCritical: crit };
-          fresh.values.forEach((v, i) => {
-            row[`eig_${i + 1}`] = v;
-            if (rule.kind !== 'rmsprop') row[`eigRaw_${i + 1}`] = v * pScalar;
-          });
-          let corrLoss = 0;
-          let corrGrad = 0;
-          const kk = X.length ? crit : 0;
-          for (let i = 0; i < kk; i++) {
-            corrLoss += 0.5 * fresh.values[i] * X[i * kk + i];
-            for (let j = 0; j < kk; j++) corrGrad += X[i * kk + j] * hu[i * kk + j];
+          if (pk && v) {
+            const row = centralRow(step, v, fresh.values, crit, X, hu, rule, p, residual, P.dim, wantDirections);
+            if (wantDirections) directions.push(row.directions);
+            rec.add(row.row, v);
+            status = `loss ${row.row.loss.toPrecision(5)}  eig_1 ${fresh.values[0]?.toPrecision(4)}  critical ${crit}`;
           }
-          row.lossPredicted = lossV + corrLoss;
-          row.gradNormSqPredicted = gns + corrGrad;
-          const sig = sigmaDirections(U, kk ? X : new Float64Array(crit * crit), crit, !!record.directions, fresh.symU, pis);
-          sig.x.forEach((v, i) => { row[`X_${i + 1}`] = v; });
-          sig.sigma2.forEach((v, i) => { row[`sigma2_${i + 1}`] = v; });
-          if (record.directions) directions.push(sig.directions);
-          row.sdcpResidual = residual;
-          Object.assign(row, stats);
-          if (rule.kind === 'scalarRmsprop') row.lrOverSqrtNu = 1 / pScalar;
-          rec.add(row, wBefore);
-          progress(`step ${step}/${steps}  loss ${lossV.toPrecision(5)}  eig_1 ${fresh.values[0]?.toPrecision(4)}  critical ${crit}`, last);
+        } catch (e) {
+          wBefore?.dispose();
+          throw e;
+        } finally {
+          pk?.dispose();
+          U?.dispose();
+          freeStep();
         }
-        if (last && wBefore) { w.dispose(); w = wBefore.clone(); } // the final row only needs X
-        wBefore?.dispose();
-        tf.dispose([loss, grad]);
-        U?.dispose();
-        if (typeof pis !== 'number') pis.dispose();
-        disposeDiag(p);
+        if (wBefore) { w.dispose(); w = wBefore; } // the final row only needs X
         if (last) break;
       }
       if (interrupted) break;
+      progress(Math.min(step + 1, steps), status, step === steps);
       await pause();
     }
+  } catch (e) {
+    w.dispose();
+    disposeDiag(s.nu);
+    throw e;
   } finally {
     cache?.symU.dispose();
+    rec.dispose();
   }
-  const wOut = Float32Array.from(w.dataSync() as Float32Array);
-  w.dispose();
+  if (interrupted) progress(rec.rows.length ? rec.rows[rec.rows.length - 1].step : 0, `${status}  (interrupted)`, true);
   disposeDiag(s.nu);
-  const table = rec.table();
-  rec.dispose();
-  return { table, w: wOut, ws: record.w ? rec.ws : undefined, directions: record.directions ? directions : undefined, interrupted, times };
+  return { table: rec.table(), w, ws: record.w ? rec.ws : undefined, directions: wantDirections ? directions : undefined, interrupted, times };
+}
+
+/** The rule's state after the first update at w (as the official code starts its flows). */
+export function initState(P: Problem, rule: Rule, w: Tensor1D): FlowState {
+  const g = P.grad(w);
+  const st = rule.init(g);
+  g.dispose();
+  return st;
+}
+
+/** One central-flow table row from the values read (host only; columns in centralFlow's doc). */
+function centralRow(step: number, v: Record<string, Float32Array>, eigs: number[], crit: number, X: Float64Array, hu: Float64Array,
+  rule: Rule, p: number | tf.Tensor, residual: number, dim: number, wantDirections: boolean): { row: Record<string, number>; directions: Float32Array[] } {
+  const loss = v.loss[0];
+  const gns = v.gradNormSq[0];
+  const pScalar = typeof p === 'number' ? p : v.p ? v.p[0] : NaN;
+  const row: Record<string, number> = { step, loss, gradNormSq: gns, nTracked: eigs.length, nCritical: crit };
+  eigs.forEach((e, i) => {
+    row[`eig_${i + 1}`] = e;
+    if (rule.kind !== 'rmsprop') row[`eigRaw_${i + 1}`] = e * pScalar;
+  });
+  const kk = X.length ? crit : 0;
+  let corrLoss = 0;
+  let corrGrad = 0;
+  for (let i = 0; i < kk; i++) {
+    corrLoss += 0.5 * eigs[i] * X[i * kk + i];
+    for (let j = 0; j < kk; j++) corrGrad += X[i * kk + j] * hu[i * kk + j];
+  }
+  row.lossPredicted = loss + corrLoss;
+  row.gradNormSqPredicted = gns + corrGrad;
+  const sig = sigmaDirections(v.sigma ?? null, kk ? X : new Float64Array(crit * crit), crit, dim, wantDirections);
+  sig.x.forEach((x, i) => { row[`X_${i + 1}`] = x; });
+  sig.sigma2.forEach((x, i) => { row[`sigma2_${i + 1}`] = x; });
+  row.sdcpResidual = residual;
+  for (const key of ['nu', 'nuMean', 'nuMin', 'nuMax']) if (v[key]) row[key] = v[key][0];
+  if (rule.kind === 'scalarRmsprop') row.lrOverSqrtNu = 1 / pScalar;
+  return { row, directions: sig.directions };
 }

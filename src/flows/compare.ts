@@ -58,6 +58,7 @@ const dist = (a: Float32Array, b: Float32Array) => {
 /**
  * Joins an optimizer run with its flows on common steps (module doc). Columns: step, lossOpt,
  * lossOptSmoothed, lossCF, lossPredicted, lossGF, eig_i (optimizer's, if recorded), eigCF_i,
+ * eigGF_i (gradient flow's effective sharpness η·S, when it estimated one),
  * sigma2_i (Σ's eigenvalues along the central flow, weight-space units), displacementSq_i
  * (Gaussian-smoothed (eᵢᵀδ_t)², eᵢ Σ's unit eigenvectors: compare with sigma2_i),
  * distOptCF = ‖w̄_t − w_CF(t)‖, distOptGF = ‖w̄_t − w_GF(t)‖ (w̄ = midpoints, see `midpoint`).
@@ -87,7 +88,14 @@ export function compareFlows({ optimizerRun, centralFlow, gradientFlow, sigma = 
     const ref = midpoint ? wo : wc;
     const row: Record<string, number> = { step: c.step, lossOpt: o.loss, lossCF: c.loss, lossPredicted: c.lossPredicted };
     const gi = gfIndex.get(c.step);
-    if (gi !== undefined) { row.lossGF = gf[gi].loss; row.distOptGF = dist(wo, gradientFlow!.ws![gi]); }
+    if (gi !== undefined) {
+      row.lossGF = gf[gi].loss;
+      row.distOptGF = dist(wo, gradientFlow!.ws![gi]);
+      for (const key of Object.keys(gf[gi])) {
+        const m = /^eig_(\d+)$/.exec(key);
+        if (m && Number.isFinite(gf[gi][key])) row[`eigGF_${m[1]}`] = gf[gi][key];
+      }
+    }
     for (const key of Object.keys(o)) if (/^eig_\d+$/.test(key)) row[key] = o[key];
     for (const key of Object.keys(c)) {
       const m = /^eig_(\d+)$/.exec(key);

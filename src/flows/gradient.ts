@@ -4,13 +4,17 @@
  * adapts to the sharpness S: substeps per unit time = max(substeps, ⌈2ηS⌉) (RK4 is stable for
  * hηS < 2.78; 2ηS keeps hηS ≤ ½ so the discretisation error stays tiny). S is re-estimated
  * every `eigEvery` steps by warm-started LOBPCG.
+ * Tensor reads: the eigen solves' own, and one packed read per recorded step (loss, ‖∇L‖², the
+ * copy/projection of w); the RK4 substeps read nothing.
  */
 import { tf } from '../tensor/tf.js';
 import type { Problem, Tensor1D } from '../tensor/types.js';
 import { InterruptError, interruptRequested } from '../runtime/index.js';
 import { topEigenpairs } from '../landscape/index.js';
 import { RunRecorder, progressReporter, yielder, type RecordOptions } from './record.js';
-import { readTidy, toTensor1D } from './point.js';
+import { toTensor1D } from './point.js';
+import { Packet } from './packet.js';
+import { flushChecks } from '../tensor/read.js';
 import type { FlowResult } from './central.js';
 
 /** Options of gradientFlow (defaults in brackets). */
@@ -48,56 +52,77 @@ export function rk4Step(P: Problem, w: Tensor1D, lr: number, h: number): Tensor1
  * estimated.
  * @example
  * const gf = await fl.flows.gradientFlow(P, w0, { lr: 0.02, steps: 500, record: { w: true } });
+ * gf.ws[10]; gf.w.dispose();   // host snapshots; the final w is a tensor the result owns
  */
 export async function gradientFlow(P: Problem, w0: Tensor1D | Float32Array | number[], { lr, steps, substeps = 4, eigEvery = 1, record = {} }: GradientFlowOptions): Promise<FlowResult> {
   if (!(lr > 0)) throw new Error(`gradientFlow: lr must be > 0, got ${lr}.`);
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`gradientFlow: steps must be a non-negative integer, got ${steps}.`);
   if (!Number.isInteger(substeps) || substeps < 1) throw new Error(`gradientFlow: substeps must be a positive integer, got ${substeps}.`);
   let w = toTensor1D(P, w0, 'gradientFlow');
+  try {
+    await flushChecks(); // webgpu: a non-finite w0 fails here
+  } catch (e) {
+    w.dispose();
+    throw e;
+  }
   const rec = new RunRecorder(P.dim, record);
   const times: Record<string, number> = { gradient: 0, eigs: 0 };
-  const progress = progressReporter('gradientFlow');
+  const progress = progressReporter('gradientFlow', steps);
   const pause = yielder();
   let warm: Float32Array[] = [];
   let S = NaN;
   let interrupted = false;
-  for (let step = 0; step <= steps; step++) {
-    if (interruptRequested()) { interrupted = true; break; }
-    if (eigEvery > 0 && step % eigEvery === 0) {
-      const t0 = performance.now();
-      let e;
-      try {
-        e = await topEigenpairs(P, w, { k: 1, method: warm.length ? 'lobpcg' : 'lanczos', warmStart: warm });
-      } catch (err) {
-        if (err instanceof InterruptError) { interrupted = true; break; }
-        throw err;
+  let status = '';
+  try {
+    for (let step = 0; step <= steps; step++) {
+      if (interruptRequested()) { interrupted = true; break; }
+      if (eigEvery > 0 && step % eigEvery === 0) {
+        const t0 = performance.now();
+        let e;
+        try {
+          e = await topEigenpairs(P, w, { k: 1, method: warm.length ? 'lobpcg' : 'lanczos', warmStart: warm });
+        } catch (err) {
+          if (err instanceof InterruptError) { interrupted = true; break; }
+          throw err;
+        }
+        S = e.values[0];
+        warm = e.vectors;
+        times.eigs += performance.now() - t0;
       }
-      S = e.values[0];
-      warm = e.vectors;
-      times.eigs += performance.now() - t0;
+      const n = Math.max(substeps, Number.isFinite(S) ? Math.ceil(2 * lr * S) : 0);
+      if (rec.due(step, steps)) {
+        const pk = new Packet();
+        try {
+          const { loss, grad } = P.lossAndGrad(w);
+          pk.put('loss', loss);
+          pk.put('gradNormSq', tf.tidy(() => tf.sum(tf.square(grad))));
+          grad.dispose();
+          rec.put(pk, w);
+          const v = await pk.read();
+          const row: Record<string, number> = { step, loss: v.loss[0], gradNormSq: v.gradNormSq[0], substeps: n };
+          if (Number.isFinite(S)) { row.sharpness = S; row.eig_1 = lr * S; }
+          rec.add(row, v);
+          status = `loss ${row.loss.toPrecision(5)}`;
+        } finally {
+          pk.dispose();
+        }
+      }
+      progress(Math.min(step + 1, steps), status, step === steps);
+      if (step === steps) break;
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        const next = rk4Step(P, w, lr, 1 / n);
+        w.dispose();
+        w = next;
+      }
+      times.gradient += performance.now() - t0;
+      await pause();
     }
-    const n = Math.max(substeps, Number.isFinite(S) ? Math.ceil(2 * lr * S) : 0);
-    if (rec.due(step, steps)) {
-      const { loss, grad } = P.lossAndGrad(w);
-      const row: Record<string, number> = { step, loss: loss.dataSync()[0], gradNormSq: readTidy(() => tf.sum(tf.square(grad)))[0], substeps: n };
-      tf.dispose([loss, grad]);
-      if (Number.isFinite(S)) { row.sharpness = S; row.eig_1 = lr * S; }
-      rec.add(row, w);
-      progress(`step ${step}/${steps}  loss ${row.loss.toPrecision(5)}`, step === steps);
-    }
-    if (step === steps) break;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const next = rk4Step(P, w, lr, 1 / n);
-      w.dispose();
-      w = next;
-    }
-    times.gradient += performance.now() - t0;
-    await pause();
+  } catch (e) {
+    w.dispose();
+    throw e;
+  } finally {
+    rec.dispose();
   }
-  const wOut = Float32Array.from(w.dataSync() as Float32Array);
-  w.dispose();
-  const table = rec.table();
-  rec.dispose();
-  return { table, w: wOut, ws: record.w ? rec.ws : undefined, interrupted, times };
+  return { table: rec.table(), w, ws: record.w ? rec.ws : undefined, interrupted, times };
 }

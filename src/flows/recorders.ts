@@ -3,10 +3,12 @@
  * optimizer (GD = sgd, scalarRmsprop, rmsprop): snapshots of w_t and the top effective eigenvalues
  * of P⁻¹H with P the optimizer's own preconditioner at step t (Cohen, Damian et al. 2025,
  * arXiv:2410.24206). They plug into train()'s `recorders` option; they are typed structurally so
- * that src/flows does not depend on src/lab.
+ * that src/flows does not depend on src/lab. Their `record` is async (train() awaits it): each
+ * reads what it needs once per recorded step.
  */
 import type { Problem, Tensor, Tensor1D } from '../tensor/types.js';
 import { tf } from '../tensor/tf.js';
+import { read } from '../tensor/read.js';
 import { topEigenpairs } from '../landscape/index.js';
 
 /** The part of train()'s step context these recorders read (w_t, the state after the update). */
@@ -23,15 +25,16 @@ export interface TrainStepLike {
 export interface FlowRecorder {
   name: string;
   every?: number;
-  record(ctx: TrainStepLike): number | Record<string, number> | Promise<number | Record<string, number>>;
+  record(ctx: TrainStepLike): Promise<number | Record<string, number>>;
 }
 
 /**
  * The diagonal (or scalar) of the optimizer's preconditioner P_t, so that w_{t+1} = w_t − P_t⁻¹∇L:
  * sgd 1/η; scalarRmsprop (√ν̂ + ε)/η; rmsprop diag(√ν̂ + ε)/η (ν̂ bias-corrected when configured).
- * Returns null for other optimizers.
+ * Async (ν may live on the device: one read); resolves to null for other optimizers.
+ * @example const p = await fl.flows.optimizerPreconditioner(ctx);
  */
-export function optimizerPreconditioner(ctx: TrainStepLike): number | Float32Array | null {
+export async function optimizerPreconditioner(ctx: TrainStepLike): Promise<number | Float32Array | null> {
   const h = (ctx.optimizer.hyperparams ?? {}) as { b2?: number; eps?: number; biasCorrection?: boolean };
   const lr = ctx.lr;
   const name = ctx.optimizer.name ?? '';
@@ -41,27 +44,36 @@ export function optimizerPreconditioner(ctx: TrainStepLike): number | Float32Arr
   const count = st.count ?? 0;
   const corr = h.biasCorrection ? 1 - Math.pow(h.b2 ?? 0.99, Math.max(count, 1)) : 1;
   const eps = h.eps ?? 0;
-  if (name === 'scalarRmsprop' && typeof st.nu === 'number') return (Math.sqrt(st.nu / corr) + eps) / lr;
-  const nu = st.leaves?._?.nu;
-  if (name === 'rmsprop' && nu instanceof tf.Tensor) {
+  const precond = async (nu: Tensor) => {
     const t = tf.tidy(() => tf.div(tf.add(tf.sqrt(tf.div(nu, corr)), eps), lr));
-    const out = Float32Array.from(t.dataSync() as Float32Array);
-    t.dispose();
-    return out;
+    try {
+      return await read(t);
+    } finally {
+      t.dispose();
+    }
+  };
+  if (name === 'scalarRmsprop') {
+    // ν a number (host) or a scalar tensor (device), whichever the optimizer keeps
+    if (typeof st.nu === 'number') return (Math.sqrt(st.nu / corr) + eps) / lr;
+    if (st.nu instanceof tf.Tensor) return (await precond(st.nu))[0];
   }
+  const nu = st.leaves?._?.nu;
+  if (name === 'rmsprop' && nu instanceof tf.Tensor) return precond(nu);
   return null;
 }
 
 /**
- * Keeps a Float32Array copy of w_t every `every` steps in `snapshots` (adds no column).
- * @example const snap = snapshotRecorder(); await fl.train(P, opt, { w0, steps, recorders: [snap] }); snap.snapshots.get(10)
+ * Keeps a copy of w_t every `every` steps in `snapshots` (adds no column). The snapshots are host
+ * data (Float32Array, one read of w_t per recorded step): nothing to dispose, and they cost
+ * 4·dim bytes each in JS memory.
+ * @example const snap = fl.flows.snapshotRecorder(); await fl.train(P, opt, { w0, steps, recorders: [snap] }); snap.snapshots.get(10)
  */
 export function snapshotRecorder({ every = 1 } = {}): FlowRecorder & { snapshots: Map<number, Float32Array> } {
   const snapshots = new Map<number, Float32Array>();
   return {
     name: 'snapshot', every, snapshots,
-    record(ctx) {
-      snapshots.set(ctx.step, Float32Array.from(ctx.w.dataSync() as Float32Array));
+    async record(ctx) {
+      snapshots.set(ctx.step, Float32Array.from(await read(ctx.w)));
       return {};
     },
   };
@@ -69,7 +81,7 @@ export function snapshotRecorder({ every = 1 } = {}): FlowRecorder & { snapshots
 
 /**
  * Top-k effective eigenvalues λᵢ(P_t⁻¹H(w_t)) (EoS at 2), warm-started LOBPCG. Columns eig_1..eig_k,
- * plus eigRaw_1..eigRaw_k (raw Hessian) for sgd and scalarRmsprop.
+ * plus eigRaw_1..eigRaw_k (raw Hessian) for sgd and scalarRmsprop. Async record (the solver reads).
  * @example await fl.train(P, fl.optim.sgd({ lr: 0.05 }), { w0, steps, recorders: [effectiveEigsRecorder({ k: 2 })] })
  */
 export function effectiveEigsRecorder({ every = 1, k = 1, tol = 1e-5 } = {}): FlowRecorder {
@@ -77,7 +89,7 @@ export function effectiveEigsRecorder({ every = 1, k = 1, tol = 1e-5 } = {}): Fl
   return {
     name: 'effectiveEigs', every,
     async record(ctx) {
-      const p = optimizerPreconditioner(ctx);
+      const p = await optimizerPreconditioner(ctx);
       if (p === null) throw new Error(`effectiveEigsRecorder: optimizer '${ctx.optimizer.name}' is not sgd, scalarRmsprop or rmsprop; use landscape.topEigenpairs with your own preconditioner.`);
       const pre = typeof p === 'number' ? undefined : p;
       const e = await topEigenpairs(ctx.problem, ctx.w, { k, tol, method: warm.length === k ? 'lobpcg' : 'lanczos', warmStart: warm, preconditioner: pre });

@@ -10,17 +10,22 @@
  * bias correction and keeps t equal to the discrete optimizer's step count).
  */
 import { tf } from '../tensor/tf.js';
-import { readTidy } from './point.js';
 import type { Tensor1D } from '../tensor/types.js';
 
 export type FlowOptimizer = 'gd' | 'scalarRmsprop' | 'rmsprop';
-/** A scalar or a per-coordinate diagonal. */
-export type Diag = number | Tensor1D;
+/**
+ * A scalar or a per-coordinate diagonal: a number (GD's 1/η, known on the host), a scalar tensor
+ * (scalar RMSProp: it depends on ν, which stays on the device) or a Tensor1D diagonal (RMSProp).
+ */
+export type Diag = number | tf.Tensor;
 
-/** Flow state: step counter t and second moment ν (null for GD, a number for scalar RMSProp). */
+/**
+ * Flow state: step counter t and second moment ν (null for GD, a scalar tensor for scalar RMSProp,
+ * a Tensor1D for RMSProp). ν stays on the device: no substep reads it.
+ */
 export interface FlowState {
   t: number;
-  nu: Diag | null;
+  nu: tf.Tensor | null;
 }
 
 /** Hyper-parameters shared by every flow. */
@@ -34,7 +39,7 @@ export interface RuleOptions {
   biasCorrection?: boolean;
 }
 
-/** The continuous-time description of one optimizer (module doc). All Diag results are new tensors the caller owns. */
+/** The continuous-time description of one optimizer (module doc). All Diag results are new tensors the caller owns; nothing here reads. */
 export interface Rule {
   readonly kind: FlowOptimizer;
   readonly lr: number;
@@ -53,8 +58,6 @@ export interface Rule {
   nuRate(s: FlowState, g: Tensor1D): Diag | null;
 }
 
-const isTensor = (d: Diag | null): d is Tensor1D => d instanceof tf.Tensor;
-
 /**
  * Builds the Rule for `kind` after checking the hyper-parameters (defaults: b2 0.99, eps 0, no bias correction).
  * @example const rule = makeRule('scalarRmsprop', { lr: 0.01, b2: 0.99 }); rule.precond(rule.init(g0)) // (√ν̂ + ε)/η
@@ -66,42 +69,30 @@ export function makeRule(kind: FlowOptimizer, { lr, b2 = 0.99, eps = 0, biasCorr
   if (!(eps >= 0)) throw new Error(`eps must be ≥ 0, got ${eps}.`);
   const c = (1 - b2) / b2;
   const bc = (t: number) => (biasCorrection ? 1 - b2 ** t : 1);
-  const sqrtHat = (s: FlowState): Diag => {
-    const nu = s.nu as Diag;
-    return isTensor(nu) ? tf.sqrt(tf.maximum(tf.div(nu, bc(s.t)), 1e-30)) as Tensor1D : Math.sqrt(Math.max(nu / bc(s.t), 1e-30));
-  };
+  const sqrtHat = (s: FlowState): tf.Tensor => tf.sqrt(tf.maximum(tf.div(s.nu as tf.Tensor, bc(s.t)), 1e-30));
   return {
     kind, lr, b2, eps, biasCorrection, c,
     init(g0) {
       if (kind === 'gd') return { t: 1, nu: null };
-      if (kind === 'scalarRmsprop') return { t: 1, nu: (1 - b2) * readTidy(() => tf.sum(tf.square(g0)))[0] };
+      if (kind === 'scalarRmsprop') return { t: 1, nu: tf.tidy(() => tf.mul(tf.sum(tf.square(g0)), 1 - b2)) };
       return { t: 1, nu: tf.tidy(() => tf.mul(tf.square(g0), 1 - b2)) as Tensor1D };
     },
     precond(s) {
       if (kind === 'gd') return 1 / lr;
-      return tf.tidy(() => {
-        const r = sqrtHat(s);
-        return isTensor(r) ? tf.div(tf.add(r, eps), lr) as Tensor1D : (r + eps) / lr;
-      }) as Diag;
+      return tf.tidy(() => tf.div(tf.add(sqrtHat(s), eps), lr));
     },
     dP(s) {
       if (kind === 'gd') return { dNu: 0, dT: 0 };
       const b = bc(s.t);
       const dbInv = biasCorrection ? (b2 ** s.t * Math.log(b2)) / (b * b) : 0; // d(1/bc)/dt
       return tf.tidy(() => {
-        const r = sqrtHat(s);
-        const nu = s.nu as Diag;
-        if (isTensor(r)) {
-          const half = tf.div(0.5 / lr, r);
-          return { dNu: tf.div(half, b) as Tensor1D, dT: tf.mul(half, tf.mul(nu as Tensor1D, dbInv)) as Tensor1D };
-        }
-        const half = 0.5 / lr / r;
-        return { dNu: half / b, dT: half * (nu as number) * dbInv };
-      }) as { dNu: Diag; dT: Diag };
+        const half = tf.div(0.5 / lr, sqrtHat(s));
+        return { dNu: tf.div(half, b), dT: tf.mul(half, tf.mul(s.nu as tf.Tensor, dbInv)) };
+      });
     },
     nuRate(s, g) {
       if (kind === 'gd') return null;
-      if (kind === 'scalarRmsprop') return c * (readTidy(() => tf.sum(tf.square(g)))[0] - (s.nu as number));
+      if (kind === 'scalarRmsprop') return tf.tidy(() => tf.mul(tf.sub(tf.sum(tf.square(g)), s.nu as tf.Tensor), c));
       return tf.tidy(() => tf.mul(tf.sub(tf.square(g), s.nu as Tensor1D), c)) as Tensor1D;
     },
   };
@@ -117,11 +108,14 @@ export function mulDiag(d: Diag, v: tf.Tensor): tf.Tensor {
   return typeof d === 'number' ? tf.mul(v, d) : tf.mul(v, d);
 }
 
-/** Summary of ν for tables: the scalar, or mean/min/max of the diagonal. */
-export function nuStats(s: FlowState): Record<string, number> {
-  if (s.nu === null) return {};
-  if (typeof s.nu === 'number') return { nu: s.nu };
+/**
+ * Summary of ν for tables, as new scalar tensors (the caller reads them with the step's other
+ * values, then disposes them): `nu` for scalar RMSProp, nuMean/nuMin/nuMax of the diagonal for
+ * RMSProp, nothing for GD.
+ */
+export function nuStats(s: FlowState): Array<[string, tf.Tensor]> {
   const nu = s.nu;
-  const [mean, min, max] = tf.tidy(() => [tf.mean(nu), tf.min(nu), tf.max(nu)].map((x) => x.arraySync() as number));
-  return { nuMean: mean, nuMin: min, nuMax: max };
+  if (nu === null) return [];
+  if (nu.rank === 0) return [['nu', tf.clone(nu)]];
+  return [['nuMean', tf.tidy(() => tf.mean(nu))], ['nuMin', tf.tidy(() => tf.min(nu))], ['nuMax', tf.tidy(() => tf.max(nu))]];
 }

@@ -6,9 +6,12 @@
  * central-flows code, src/eig_solvers.py).
  * The full solves are src/landscape's EigenTracker (LOBPCG); the substeps between solves use
  * Rayleigh quotients of the cached vectors (`rayleighRefresh`).
+ * Both are async: a full solve reads what LOBPCG reads (and, for RMSProp, the diagonal of P it
+ * preconditions with); a refresh reads its k Rayleigh quotients once (they decide which pairs are
+ * critical).
  */
 import { tf } from '../tensor/tf.js';
-import { readTidy } from './point.js';
+import { read } from '../tensor/read.js';
 import type { Problem, Tensor1D, Tensor2D } from '../tensor/types.js';
 import { EigenTracker } from '../landscape/index.js';
 import type { Diag } from './rules.js';
@@ -36,10 +39,10 @@ export class FlowEigTracker {
     this.inner = new EigenTracker(P, { threshold: opts.threshold, dropBelow: -Infinity, tol: opts.tol ?? 1e-5, maxIter: opts.maxIter ?? 200, seed: opts.seed ?? 0, method: 'lobpcg' });
   }
 
-  /** Re-solves at (w, P = diag p) and returns the tracked pairs (caller owns `symU`). */
+  /** Re-solves at (w, P = diag p) and returns the tracked pairs (async; caller owns `symU`). */
   async update(w: Tensor1D, p: Diag): Promise<TrackedEigs> {
     const dim = this.P.dim;
-    const pArr = typeof p === 'number' ? new Float32Array(dim).fill(p) : (p.dataSync() as Float32Array);
+    const pArr = await preconditionerArray(p, dim);
     const r = await this.inner.update(w, { preconditioner: pArr });
     const k = r.vectors.length;
     const flat = new Float32Array(k * dim);
@@ -53,12 +56,26 @@ export class FlowEigTracker {
   }
 }
 
+/** The diagonal of P as host data for the eigensolver (a number or a scalar tensor fills it; one read unless p is a number). */
+async function preconditionerArray(p: Diag, dim: number): Promise<Float32Array> {
+  if (typeof p === 'number') return new Float32Array(dim).fill(p);
+  const v = await read(p);
+  return p.rank === 0 ? new Float32Array(dim).fill(v[0]) : v;
+}
+
 /**
- * Cheap refresh between eigen solves: λᵢ = yᵢᵀ M yᵢ for cached unit vectors yᵢ (k HVPs), sorted
- * descending with the vectors, as the official code does on the substeps between solves.
+ * Cheap refresh between eigen solves, async: λᵢ = yᵢᵀ M yᵢ for cached unit vectors yᵢ (k HVPs, one
+ * read of the k values), sorted descending with the vectors, as the official code does on the
+ * substeps between solves.
  */
-export function rayleighRefresh(P: Problem, w: Tensor1D, pis: Diag, symU: Tensor2D): TrackedEigs {
-  const vals = Array.from(readTidy(() => tf.sum(tf.mul(applySym(P, w, pis, symU), symU), 1)));
+export async function rayleighRefresh(P: Problem, w: Tensor1D, pis: Diag, symU: Tensor2D): Promise<TrackedEigs> {
+  const q = tf.tidy(() => tf.sum(tf.mul(applySym(P, w, pis, symU), symU), 1));
+  let vals: number[];
+  try {
+    vals = Array.from(await read(q));
+  } finally {
+    q.dispose();
+  }
   const order = vals.map((_, i) => i).sort((a, b) => vals[b] - vals[a]);
   const sorted = tf.tidy(() => tf.gather(symU, tf.tensor1d(order, 'int32'))) as Tensor2D;
   return { values: order.map((i) => vals[i]), symU: sorted, hvps: symU.shape[0] };

@@ -1,7 +1,9 @@
 /**
  * A live progress bar for long loops: an HTML bar updated in place in a notebook (display hook,
  * `update: true`), a `\r`-rewritten line on a terminal's stderr (only when it is a TTY), nothing
- * otherwise. Updates are throttled to at most `maxRate` per second (default 5).
+ * otherwise. With FLOWLAB_PROGRESS=stderr (set by `flowlab reproduce`, which runs notebooks in
+ * process) the terminal line is shown next to the notebook's bar. Updates are throttled to at most
+ * `maxRate` per second (default 5).
  */
 import { displayHook } from '../runtime/index.js';
 
@@ -47,7 +49,7 @@ function html(label: string, done: number, total: number, text: string): string 
 export function progress(total: number, { label = 'progress', maxRate = 5, stream = process.stderr as NodeJS.WriteStream | undefined } = {}): Progress {
   const hook = displayHook();
   const id = `flowlab-progress-${process.pid}-${++counter}`;
-  const tty = !hook && !!stream?.isTTY;
+  const tty = (!hook || process.env.FLOWLAB_PROGRESS === 'stderr') && !!stream?.isTTY;
   const start = performance.now();
   let last = -Infinity;
   let shown = false;
@@ -56,7 +58,8 @@ export function progress(total: number, { label = 'progress', maxRate = 5, strea
     if (hook) {
       hook.display({ 'text/html': html(label, done, total, text), 'text/plain': text }, { id, update: shown });
       shown = true;
-    } else if (tty) {
+    }
+    if (tty) {
       stream!.write(`\r${text.slice(0, Math.max(20, (stream!.columns ?? 100) - 1))}\x1b[K`);
       shown = true;
     }

@@ -8,7 +8,7 @@ import { installTableDisplay } from './table-display.js';
 export { Figure, figure } from './figure.js';
 export { lines, type LinesOptions } from './lines.js';
 export { sharpness, type SharpnessOptions } from './sharpness.js';
-export { centralFlowPanels, type CentralFlowOptions } from './central-flow.js';
+export { centralFlowPanels, centralFlowLossSharpness, type CentralFlowOptions, type LossSharpnessOptions } from './central-flow.js';
 export { landscape1d, landscape2d, type Landscape1dOptions, type Landscape2dOptions, type Trajectory } from './landscape.js';
 export { spectrum, type Density, type SpectrumOptions } from './spectrum.js';
 export { pca, type PcaOptions, type ProjectedTrajectory } from './pca.js';

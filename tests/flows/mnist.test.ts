@@ -33,7 +33,7 @@ test('GD at the edge of stability stays near the central flow while gradient flo
   const P = fromModel(model, data, 'mse');
   const w0 = tf.tensor1d(model.init(0));
   const snap = snapshotRecorder();
-  const keep = { ...snap, record: (c: Parameters<typeof snap.record>[0]) => (c.step >= T0 - 1 ? snap.record(c) : {}) };
+  const keep = { ...snap, record: async (c: Parameters<typeof snap.record>[0]) => (c.step >= T0 - 1 ? snap.record(c) : {}) };
   const run = await train(P, sgd({ lr }), { w0, steps: T0 + W + 2, recorders: [keep], progress: false });
   // the optimizer's rows and snapshots, re-indexed so that flow time 0 = GD step T0
   const snapshots = new Map([...snap.snapshots].map(([s, w]) => [s - T0, w]));
@@ -43,6 +43,7 @@ test('GD at the edge of stability stays near the central flow while gradient flo
   const before = tf.memory().numTensors;
   const cf = await centralFlow(P, start, { lr, steps: W, record: { w: true, directions: true } });
   const gf = await gradientFlow(P, start, { lr, steps: W, substeps: 2, eigEvery: 10, record: { w: true } });
+  tf.dispose([cf.w, gf.w]); // results own their final w
   assert.equal(tf.memory().numTensors, before, 'the flows leak no tensors');
   const cmp = compareFlows({ optimizerRun: { table: aq.from(gdRows), snapshots }, centralFlow: cf, gradientFlow: gf, lr, sigma: 4 });
   const rows = cmp.objects() as Array<Record<string, number>>;

@@ -56,7 +56,10 @@ test('flowRecorders in train(): snapshots are w_t and eig_1 = η·S(y_t) = η·a
 
 test('stableFlow of GD is gradient flow: y(t) = y* + e^{−ηt}(y0 − y*) on the toy', async () => {
   const P = sharpnessToy([[1, 0.5]], [30, 20]);
+  const before = tf.memory().numTensors;
   const sf = await stableFlow(P, [0.1, 5, 5], { lr: 0.1, steps: 20, record: { w: true } });
+  sf.w.dispose();
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak');
   sf.ws!.forEach((w, t) => {
     const y = [30 + Math.exp(-0.1 * t) * (5 - 30), 20 + Math.exp(-0.1 * t) * (5 - 20)];
     // Euler with ⌈2·S_eff⌉ ≥ 4 substeps: first-order error, measured ≤ 0.08 over the path of length 29
@@ -77,7 +80,8 @@ test('an interrupt request stops centralFlow cleanly with the rows recorded so f
     const steps = cf.table.array('step') as ArrayLike<number>;
     assert.ok(steps.length >= 1 && steps.length < 101, `partial run: ${steps.length} rows`);
     for (let i = 0; i < steps.length; i++) assert.equal(steps[i], i);
-    assert.equal(cf.w.length, 3);
+    assert.deepEqual(cf.w.shape, [3], 'flow.w is a Tensor1D owned by the result');
+    cf.w.dispose();
     assert.equal(tf.memory().numTensors, before);
   } finally {
     delete (globalThis as Record<symbol, unknown>)[probe];

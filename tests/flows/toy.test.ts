@@ -15,16 +15,33 @@
  *    η/√ν = 2/S with S = a·y* − τ‖a‖²  ⇒ one scalar equation for τ (bisection here).
  *  • RMSProp fixed point: E[g_x²] = S²σ_x² = ν_x and S = 2P_x = 2√ν_x/η ⇒ σ_x² = η²/4,
  *    y∞ = y* − (η²/8)a, ν_x = (ηS∞/2)²; the y directions end critical too, with √ν_y = η/2.
+ * Runs on wasm by default and on webgpu with FLOWLAB_BACKEND=webgpu (the toys are 3–5 dimensional,
+ * so lavapipe runs them in about a minute); every flow's final w (a Tensor1D the result owns) is
+ * read and disposed, and tensor counts are checked.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../src/tensor/tf.js';
 import { checkDerivatives } from '../../src/tensor/index.js';
-import { centralFlow, gradientFlow } from '../../src/flows/index.js';
+import { read } from '../../src/tensor/read.js';
+import { centralFlow, gradientFlow, type FlowResult } from '../../src/flows/index.js';
 import { sharpnessToy } from './helpers/toys.js';
 
 const rows = (t: { objects(): object[] }) => t.objects() as Array<Record<string, number>>;
+/** The flow's final w as host values; disposes the result's tensor. */
+async function finalW(flow: FlowResult): Promise<Float32Array> {
+  try {
+    return Float32Array.from(await read(flow.w));
+  } finally {
+    flow.w.dispose();
+  }
+}
 const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
+
+test('runs on the backend asked for (FLOWLAB_BACKEND=webgpu runs this file on webgpu, same tolerances)', () => {
+  // the default backend falls back to cpu with a warning when webgpu is unavailable: fail instead
+  assert.equal(tf.getBackend(), process.env.FLOWLAB_BACKEND ?? 'wasm');
+});
 
 test('toy Problem derivatives agree with float64 finite differences', async () => {
   const P = sharpnessToy([[1, 0.5], [0.2, -0.7]], [3, 2]);
@@ -48,6 +65,7 @@ test('GD, one critical direction: gradient flow before EoS, then the closed-form
   const before = tf.memory().numTensors;
   for (const substeps of [4, 16]) {
     const cf = await centralFlow(P, [0.1, ...y0], { lr: eta, steps: 60, substeps, record: { w: true } });
+    cf.w.dispose();
     let err = 0;
     cf.ws!.forEach((w, t) => { const y = exact(t); err = Math.max(err, Math.hypot(w[1] - y[0], w[2] - y[1])); });
     errs.push(err);
@@ -71,6 +89,8 @@ test('GD, one critical direction: gradient flow before EoS, then the closed-form
   assert.ok(errs[1] / errs[0] > 0.18 && errs[1] / errs[0] < 0.32, `error ratio 16 vs 4 substeps: ${errs[1] / errs[0]}`);
   // gradient flow (RK4) follows its closed form tightly
   const gf = await gradientFlow(P, [0.1, ...y0], { lr: eta, steps: 20, record: { w: true } });
+  const gfW = await finalW(gf);
+  assert.deepEqual(Array.from(gfW), Array.from(gf.ws!.at(-1)!), 'flow.w is the last snapshot');
   gf.ws!.forEach((w, t) => {
     const y = ys.map((v, i) => v + Math.exp(-eta * t) * (y0[i] - v));
     assert.ok(Math.hypot(w[1] - y[0], w[2] - y[1]) < 2e-3, `GF step ${t}`);
@@ -83,7 +103,10 @@ test('real GD on the toy settles on the period-2 orbit x = ±σ around the centr
   // mild instability (a·y* = 22 vs 2/η = 20) so that real GD self-stabilises instead of diverging
   const a = [1, 0.5], ys = [17, 10], eta = 0.1;
   const P = sharpnessToy([a], ys);
+  const before = tf.memory().numTensors;
   const cf = await centralFlow(P, [0.1, 10, 8], { lr: eta, steps: 150 });
+  const w = await finalW(cf);
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak');
   // hand-written GD: x ← x − η S(y) x, y ← y − η(½x²a + y − y*)
   let [x, y1, y2] = [0.1, 10, 8];
   let avgY1 = 0, avgY2 = 0, avgX2 = 0;
@@ -94,7 +117,7 @@ test('real GD on the toy settles on the period-2 orbit x = ±σ around the centr
     if (t >= T - 200) { avgY1 += y1 / 200; avgY2 += y2 / 200; avgX2 += (x * x) / 200; }
   }
   const last = rows(cf.table).at(-1)!;
-  assert.ok(Math.abs(cf.w[1] - avgY1) < 1e-3 && Math.abs(cf.w[2] - avgY2) < 1e-3, `CF y = ${cf.w.slice(1)}, GD average ${avgY1}, ${avgY2}`);
+  assert.ok(Math.abs(w[1] - avgY1) < 1e-3 && Math.abs(w[2] - avgY2) < 1e-3, `CF y = ${w.slice(1)}, GD average ${avgY1}, ${avgY2}`);
   assert.ok(Math.abs(last.sigma2_1 - avgX2) < 1e-3 * avgX2, `σ² = ${last.sigma2_1} vs GD's mean x² = ${avgX2}`);
   P.dispose();
 });
@@ -103,13 +126,14 @@ test('GD, two critical directions: fixed point and Σ = diag(σ²) match the clo
   const A = [[1, 0, 0.5], [0, 1, 0.5]], ys = [30, 25, 10], eta = 0.1;
   const P = sharpnessToy(A, ys);
   const cf = await centralFlow(P, [0.05, 0.05, 5, 5, 5], { lr: eta, steps: 120, record: { every: 10, directions: true } });
+  const w = await finalW(cf);
   // σ² = 2 (AAᵀ)⁻¹ (A y* − 2/η), y∞ = y* − ½ Aᵀσ²
   const G = [[dot(A[0], A[0]), dot(A[0], A[1])], [dot(A[1], A[0]), dot(A[1], A[1])]];
   const r = [dot(A[0], ys) - 2 / eta, dot(A[1], ys) - 2 / eta];
   const det = G[0][0] * G[1][1] - G[0][1] * G[1][0];
   const s2 = [(2 * (G[1][1] * r[0] - G[0][1] * r[1])) / det, (2 * (G[0][0] * r[1] - G[1][0] * r[0])) / det];
   const yInf = ys.map((v, j) => v - 0.5 * (A[0][j] * s2[0] + A[1][j] * s2[1]));
-  for (let j = 0; j < 3; j++) assert.ok(Math.abs(cf.w[2 + j] - yInf[j]) < 1e-3 * Math.abs(yInf[j]) + 1e-3, `y${j}: ${cf.w[2 + j]} vs ${yInf[j]}`);
+  for (let j = 0; j < 3; j++) assert.ok(Math.abs(w[2 + j] - yInf[j]) < 1e-3 * Math.abs(yInf[j]) + 1e-3, `y${j}: ${w[2 + j]} vs ${yInf[j]}`);
   const last = rows(cf.table).at(-1)!;
   assert.equal(last.nCritical, 2);
   // Only the diagonal of Σ in the (x1, x2) axes is determined: H has no x1–x2 coupling, so Σ_x1x2
@@ -127,7 +151,10 @@ test('GD, two critical directions: fixed point and Σ = diag(σ²) match the clo
 test('scalar RMSProp: η/√ν = 2/S along the flow at EoS, and the closed-form fixed point', async () => {
   const a = [1, 0.5], ys = [30, 20], eta = 2, b2 = 0.9;
   const P = sharpnessToy([a], ys);
+  const before = tf.memory().numTensors;
   const cf = await centralFlow(P, [0.1, 5, 5], { optimizer: 'scalarRmsprop', lr: eta, b2, biasCorrection: true, steps: 300 });
+  const w = await finalW(cf);
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak (ν lives on the device)');
   let atEos = 0;
   const onset = rows(cf.table).find((r) => r.nCritical >= 1)!.step;
   for (const r of rows(cf.table)) {
@@ -145,17 +172,20 @@ test('scalar RMSProp: η/√ν = 2/S along the flow at EoS, and the closed-form 
   const last = rows(cf.table).at(-1)!;
   assert.ok(Math.abs(last.nu - (S * eta / 2) ** 2) < 1e-3 * (S * eta / 2) ** 2, `ν = ${last.nu} vs ${(S * eta / 2) ** 2}`);
   assert.ok(Math.abs(last.sigma2_1 - 2 * tau) < 1e-3 * 2 * tau, `σ² = ${last.sigma2_1} vs ${2 * tau}`);
-  assert.ok(Math.abs(cf.w[1] - (ys[0] - tau * a[0])) < 1e-3 && Math.abs(cf.w[2] - (ys[1] - tau * a[1])) < 1e-3);
+  assert.ok(Math.abs(w[1] - (ys[0] - tau * a[0])) < 1e-3 && Math.abs(w[2] - (ys[1] - tau * a[1])) < 1e-3, `y = ${w.slice(1)}`);
   P.dispose();
 });
 
 test('RMSProp: closed-form fixed point y∞ = y* − (η²/8)a, ν_x = (ηS∞/2)², √ν_y = η/2', async () => {
   const a = [1, 0.5], ys = [30, 20], eta = 0.5;
   const P = sharpnessToy([a], ys);
+  const before = tf.memory().numTensors;
   const cf = await centralFlow(P, [0.1, 5, 5], { optimizer: 'rmsprop', lr: eta, b2: 0.9, biasCorrection: true, steps: 250 });
+  const w = await finalW(cf);
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak');
   const yInf = ys.map((v, i) => v - (eta * eta / 8) * a[i]);
   const Sinf = dot(a, yInf);
-  for (let j = 0; j < 2; j++) assert.ok(Math.abs(cf.w[1 + j] - yInf[j]) < 1e-4 * Math.abs(yInf[j]), `y${j}: ${cf.w[1 + j]} vs ${yInf[j]}`);
+  for (let j = 0; j < 2; j++) assert.ok(Math.abs(w[1 + j] - yInf[j]) < 1e-4 * Math.abs(yInf[j]), `y${j}: ${w[1 + j]} vs ${yInf[j]}`);
   const last = rows(cf.table).at(-1)!;
   assert.ok(Math.abs(last.nuMax - (eta * Sinf / 2) ** 2) < 1e-3 * (eta * Sinf / 2) ** 2, `ν_x = ${last.nuMax}`);
   assert.ok(Math.abs(last.nuMin - eta * eta / 4) < 1e-3 * eta * eta / 4, `ν_y = ${last.nuMin}`);
@@ -169,5 +199,12 @@ test('bad options get errors that name the argument', async () => {
   await assert.rejects(centralFlow(P, [0, 0], { lr: 0.1, steps: 3 }), /w0 has length 2/);
   await assert.rejects(centralFlow(P, [0, 0, 0], { lr: 0.1, steps: 3, optimizer: 'adam' as never }), /optimizer/);
   await assert.rejects(centralFlow(P, [0, NaN, 0], { lr: 0.1, steps: 3 }), /finite/);
+  // a tensor w0 is checked on the device (on webgpu, answered by the flow's first read)
+  const bad = tf.tensor1d([0, Infinity, 0]);
+  const before = tf.memory().numTensors;
+  await assert.rejects(centralFlow(P, bad, { lr: 0.1, steps: 3 }), /w0' contains NaN or Inf/);
+  await assert.rejects(gradientFlow(P, bad, { lr: 0.1, steps: 3 }), /w0' contains NaN or Inf/);
+  assert.equal(tf.memory().numTensors, before, 'nothing leaks on the error path');
+  bad.dispose();
   P.dispose();
 });
