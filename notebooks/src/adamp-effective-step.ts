@@ -71,9 +71,11 @@ function bnNet(w: any) {
 const P = fl.problem(bnNet, { dim: layout.numParams, spec: layout, name: `BN net ${d}→${h}→${C}` });
 const w0 = tf.tensor1d(fl.models.initLayout(layout, 0));
 const scaled = (c: number) => tf.tidy(() => tf.concat([tf.mul(tf.slice(w0, [0], [nW]), c), tf.slice(w0, [nW], [layout.numParams - nW])]));
-const lossAt = (w: any) => { const l = P.loss(w); const v = l.dataSync()[0]; l.dispose(); return v; };
-const invariance = [0.5, 3].map((c) => { const w = scaled(c); const v = lossAt(w); w.dispose(); return Math.abs(v / lossAt(w0) - 1); });
-console.log(`${scale}: ${P.name}, ${P.dim} parameters (${nW} scale-invariant); L(w₀) = ${lossAt(w0).toFixed(4)}, |L(cW₁)/L(W₁) − 1| for c = 0.5, 3: ${invariance.map((v) => v.toExponential(1)).join(', ')}`);
+const lossAt = async (w: any) => { const l = P.loss(w); const [v] = await fl.readScalars([l]); l.dispose(); return v; };
+const L0 = await lossAt(w0);
+const invariance: number[] = [];
+for (const c of [0.5, 3]) { const w = scaled(c); invariance.push(Math.abs((await lossAt(w)) / L0 - 1)); w.dispose(); }
+console.log(`${scale}: ${P.name}, ${P.dim} parameters (${nW} scale-invariant); L(w₀) = ${L0.toFixed(4)}, |L(cW₁)/L(W₁) − 1| for c = 0.5, 3: ${invariance.map((v) => v.toExponential(1)).join(', ')}`);
 
 // %% code
 // Per-step geometry of W₁ in float64, per hidden unit c (column c of W₁ = every h-th entry):
@@ -97,8 +99,9 @@ function geometry(w: Float32Array, u: Float32Array, g: Float32Array) {
 }
 const probe = {
   name: 'geometry',
-  record: (ctx: any) => {
-    const r = geometry(ctx.w.dataSync() as Float32Array, ctx.updates.dataSync() as Float32Array, ctx.grad.dataSync() as Float32Array);
+  record: async (ctx: any) => {
+    const [w, u, g] = await fl.readPacked([ctx.w, ctx.updates, ctx.grad]);   // one transfer
+    const r = geometry(w, u, g);
     return { wNorm: Math.sqrt(r.norm2), step2: r.step2, radial: r.radial, cosMax: r.cosMax, effectiveStep: r.angle, gradW2: r.grad2 };
   },
 };
@@ -115,14 +118,14 @@ const optimizers: Record<string, any> = {
 const sameState: Array<{ cos: number; ratio: number }> = [];
 const adampTwin = {
   name: 'twin',
-  record: (ctx: any) => {
+  record: async (ctx: any) => {
     const ts = tf.tidy(() => {
       const W = tf.reshape(tf.slice(ctx.w, [0], [nW]), [d, h]);
       const U = tf.reshape(tf.slice(ctx.updates, [0], [nW]), [d, h]);
       const G = tf.reshape(tf.slice(ctx.grad, [0], [nW]), [d, h]);
       return [W, U, fl.optim.projectRadial(U, G, W).perturb];
     });
-    const [w, uA, uP] = ts.map((t) => t.dataSync() as Float32Array);
+    const [w, uA, uP] = await fl.readPacked(ts);
     tf.dispose(ts);
     // Tangential parts u⊥ = u − ŵ(ŵ·u) of the two steps, per hidden unit: their cosine, and the angles turned.
     const ww = columnSums(w, w), wa = columnSums(w, uA), wp = columnSums(w, uP), aa = columnSums(uA, uA), pp = columnSums(uP, uP), ap = columnSums(uA, uP);
@@ -141,7 +144,7 @@ const runs: Record<string, Array<Record<string, number | string>>> = {};
 for (const [name, opt] of Object.entries(optimizers)) {
   const recorders = name === 'Adam' ? [probe, adampTwin] : [probe];
   const run = await fl.train(P, fl.optim.withSpec(layout, opt), { w0, steps: cfg.steps, recorders, progress: false });
-  const wT = run.w.dataSync() as Float32Array;
+  const wT = await fl.read(run.w);
   const rows = (run.table.objects() as Array<Record<string, number>>).map((r) => ({ ...r, optimizer: name }) as Record<string, number | string>);
   rows.push({ step: cfg.steps, optimizer: name, wNorm: Math.sqrt(columnSums(wT, wT).reduce((a, v) => a + v, 0)) });
   runs[name] = rows;

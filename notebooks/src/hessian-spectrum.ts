@@ -38,18 +38,20 @@ console.log(`${model.name}: ${P.dim} parameters; loss ${run.table.get('loss', 0)
 
 // %% code
 // The exact Hessian, one block of basis vectors at a time (H e_i are its columns), and its eigenvalues.
-function exactEigenvalues(w: any): Float64Array {
+async function exactEigenvalues(w: any): Promise<Float64Array> {
   const n = P.dim, H = new Float64Array(n * n), B = 64;
   for (let s = 0; s < n; s += B) {
     const k = Math.min(B, n - s);
-    const rows = tf.tidy(() => P.hvpBatch(w, tf.oneHot(tf.range(s, s + k, 1, 'int32'), n).toFloat() as any).dataSync());
+    const block = tf.tidy(() => P.hvpBatch(w, tf.oneHot(tf.range(s, s + k, 1, 'int32'), n).toFloat() as any));
+    const rows = await fl.read(block);
+    block.dispose();
     for (let i = 0; i < k; i++) for (let j = 0; j < n; j++) H[(s + i) * n + j] = rows[i * n + j];
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) { const m = (H[i * n + j] + H[j * n + i]) / 2; H[i * n + j] = H[j * n + i] = m; }
   return fl.landscape.linalg.eigh(H, n).values;
 }
 const analyse = async (w: any) => ({
-  exact: exactEigenvalues(w),
+  exact: await exactEigenvalues(w),
   top: (await fl.landscape.topEigenpairs(P, w, { k: 3 })).values,
   trace: await fl.landscape.trace(P, w, { samples: 200, tol: 1e-3 }),
   density: await fl.landscape.spectrumDensity(P, w, { iters: 80, runs: 1 }),

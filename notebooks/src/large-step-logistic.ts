@@ -51,8 +51,9 @@ const cfg = quick ? { n: 200, dim: 20, steps: 150 } : { n: 2000, dim: 200, steps
 const etaS = [1.8, 10, 100, 1e3, 1e4, 1e5];   // η·S
 const data = fl.data.synthetic.separable({ n: cfg.n, dim: cfg.dim, margin: 0, seed: 0 });
 const P = fl.models.logisticRegression(data);   // w = the [d, 1] kernel, no bias
-const X = Array.from({ length: cfg.n }, (_, i) => Float64Array.from((data.x as any).dataSync().subarray(i * cfg.dim, (i + 1) * cfg.dim) as Float32Array));
-const Y = Float64Array.from((data.y as any).dataSync() as Float32Array);
+const [xValues, yValues] = await fl.readPacked([data.x as any, data.y as any]);
+const X = Array.from({ length: cfg.n }, (_, i) => Float64Array.from(xValues.subarray(i * cfg.dim, (i + 1) * cfg.dim)));
+const Y = Float64Array.from(yValues);
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let s = 0; for (let j = 0; j < a.length; j++) s += a[j] * b[j]; return s; };
 const zeros = tf.zeros([P.dim]) as any;
 const S = await fl.landscape.sharpness(P, zeros);
@@ -91,9 +92,11 @@ for (const f of etaS) {
   const eta = f / S;
   const probe = {
     name: 'probe',
-    record: (ctx: any) => {
-      const w = Float64Array.from(ctx.w.dataSync() as Float32Array);
-      const misclassified = tf.tidy(() => tf.sum(tf.lessEqual(tf.mul(yT, tf.matMul(xT, tf.reshape(ctx.w, [cfg.dim, 1]))), 0)).dataSync()[0]);
+    record: async (ctx: any) => {
+      const count = tf.tidy(() => tf.sum(tf.lessEqual(tf.mul(yT, tf.matMul(xT, tf.reshape(ctx.w, [cfg.dim, 1]))), 0)));
+      const [wValues, [misclassified]] = await fl.readPacked([ctx.w, count]);   // one transfer
+      count.dispose();
+      const w = Float64Array.from(wValues);
       const th = perceptron[Math.min(ctx.step, perceptron.length - 1)];
       const nw = Math.hypot(...w), nt = Math.hypot(...th);
       const cos = ctx.step === 0 ? 1 : dot(w, th) / (nw * nt);

@@ -36,7 +36,10 @@ const w0 = tf.tensor1d(model.init(0));
 const snaps = fl.flows.snapshotRecorder({ every: 5 });
 const run = await fl.train(P, fl.optim.sgd({ lr: 0.2 }), { w0, steps, recorders: [snaps], progress: false });
 const wT = run.w;
-console.log(`${model.name}: ${P.dim} parameters; loss ${P.loss(w0).dataSync()[0].toFixed(4)} → ${run.finalLoss.toFixed(4)}`);
+const loss0 = P.loss(w0);
+const [l0] = await fl.readScalars([loss0]);
+loss0.dispose();
+console.log(`${model.name}: ${P.dim} parameters; loss ${l0.toFixed(4)} → ${run.finalLoss.toFixed(4)}`);
 
 // %% code
 // 1-D slice along a filter-normalised random direction (Li et al. §4).
@@ -51,7 +54,7 @@ fl.plot.landscape1d(interp, { title: 'Loss on the line from initialisation (α =
 
 // %% code
 // The GD path on the plane of its two principal components.
-const path = [...snaps.snapshots.values(), Float32Array.from(wT.dataSync() as Float32Array)];
+const path = [...snaps.snapshots.values(), wT];   // host snapshots and the final tensor (read once)
 const pca = await fl.landscape.trajectoryPCA(path);
 const plane = await fl.landscape.trajectorySlice(P, pca, { points: 21 });
 console.log(`explained variance: ${pca.explainedVarianceRatio.map((v) => v.toFixed(4)).join(', ')}`);
@@ -64,12 +67,16 @@ const h = 1e-2;
 const fine = (await fl.landscape.slice1d(P, wT, d, { range: [-h, h], points: 3 })).array('loss') as ArrayLike<number>;
 const fd = (fine[0] - 2 * fine[1] + fine[2]) / (h * h);
 const dT = tf.tensor1d(d);
-const exact = tf.tidy(() => tf.dot(dT, P.hvp(wT, dT)).dataSync()[0]);
+const curvature = tf.tidy(() => tf.dot(dT, P.hvp(wT, dT)));
+const [exact] = await fl.readScalars([curvature]);
+tf.dispose([dT, curvature]);
 claims.push([Math.abs(fd - exact) <= 0.02 * Math.abs(exact), `1-D slice curvature at the solution (finite difference, h = ${h}) ${fd.toFixed(5)} = dᵀHd = ${exact.toFixed(5)} (exact HVP) within 2 %`]);
 const il = interp.objects() as Array<{ alpha: number; loss: number }>;
 const inside = il.filter((r) => r.alpha >= 0 && r.alpha <= 1);
 const ups = inside.slice(1).filter((r, i) => r.loss > inside[i].loss + 1e-6).length;
-const l0 = P.loss(w0).dataSync()[0], lT = P.loss(wT).dataSync()[0];
+const lossT = P.loss(wT);
+const [lT] = await fl.readScalars([lossT]);
+lossT.dispose();
 const e0 = il.find((r) => Math.abs(r.alpha) < 1e-9)!.loss, e1 = il.find((r) => Math.abs(r.alpha - 1) < 1e-9)!.loss;
 claims.push([ups === 0 && Math.abs(e0 - l0) < 1e-5 && Math.abs(e1 - lT) < 1e-5, `interpolation: L(α=0) = L(w₀) = ${l0.toFixed(5)}, L(α=1) = L(w_T) = ${lT.toFixed(5)}, and the loss decreases monotonically in between (${ups} increases over ${inside.length} points)`]);
 const ev2 = pca.explainedVarianceRatio[0] + pca.explainedVarianceRatio[1];

@@ -141,12 +141,12 @@ const P = fl.problem((w) => tf.tidy(() => { const [yr, yi] = lsa(w, trainSet); r
 
 // Independent baselines on the training set: the trivial predictor ŷ = 0 and the best one-GD-step
 // predictor ŷ = η·g (η by 1-D least squares: η* = Re⟨g, y⟩ / ‖g‖²).
-const num = (t: any) => { const v = t.dataSync()[0] as number; t.dispose(); return v; };
+const num = async (t: any) => { const [v] = await fl.readScalars([t]); t.dispose(); return v; };
 const [gTr, gTi] = oneGdStep(trainSet);
 const zeros = tf.zerosLike(trainSet.yr);
-const trivialLoss = num(tf.div(sqDist(zeros, zeros, trainSet.yr, trainSet.yi), perSeq(trainSet)));
-const etaStar = num(tf.sum(tf.mul(tf.add(tf.mul(gTr, trainSet.yr), tf.mul(gTi, trainSet.yi)), counted))) / num(tf.sum(tf.mul(tf.add(tf.square(gTr), tf.square(gTi)), counted)));
-const gdLoss = num(tf.div(sqDist(tf.mul(etaStar, gTr), tf.mul(etaStar, gTi), trainSet.yr, trainSet.yi), perSeq(trainSet)));
+const trivialLoss = await num(tf.div(sqDist(zeros, zeros, trainSet.yr, trainSet.yi), perSeq(trainSet)));
+const etaStar = await num(tf.sum(tf.mul(tf.add(tf.mul(gTr, trainSet.yr), tf.mul(gTi, trainSet.yi)), counted))) / await num(tf.sum(tf.mul(tf.add(tf.square(gTr), tf.square(gTi)), counted)));
+const gdLoss = await num(tf.div(sqDist(tf.mul(etaStar, gTr), tf.mul(etaStar, gTi), trainSet.yr, trainSet.yi), perSeq(trainSet)));
 console.log(`${scale}: d = ${d}, ${cfg.tokens} tokens, ${cfg.n} sequences, ${P.dim} parameters; trivial loss ${trivialLoss.toFixed(4)}, best one-GD-step loss ${gdLoss.toFixed(4)} at η* = ${etaStar.toFixed(4)}`);
 
 // %% code
@@ -165,7 +165,7 @@ function blocks(w: ArrayLike<number>) {
   const onNorm = Math.hypot(...a, ...b);
   return { a, b, ab, rest: Math.sqrt(rest), onNorm };
 }
-const structure = { name: 'structure', every: 5, record: (ctx: { w: any }) => { const s = blocks(ctx.w.dataSync()); return { 'mean a·b': s.ab.reduce((x, y) => x + y, 0) / d, 'other blocks ‖·‖': s.rest }; } };
+const structure = { name: 'structure', every: 5, record: async (ctx: { w: any }) => { const s = blocks(await fl.read(ctx.w)); return { 'mean a·b': s.ab.reduce((x, y) => x + y, 0) / d, 'other blocks ‖·‖': s.rest }; } };
 const run = await fl.train(P, fl.optim.sgd({ lr: cfg.lr }), { w0, steps: cfg.steps, recorders: [structure], label: 'LSA' });
 const lossFig = fl.plot.lines(run.table, { y: 'loss', logY: true, title: 'Training loss of the LSA: down to the best one-GD-step loss' });
 lossFig.data.push(
@@ -177,7 +177,7 @@ lossFig
 
 // %% code
 // The learned matrices: rows of W^PV (output ← value from (x_i, x_{i−1})), W^KQ (key (x_i, x_{i−1}) × query (x_t, x_{t−1})).
-const w1 = Array.from(run.w.dataSync() as Float32Array);
+const w1 = Array.from(await fl.read(run.w));
 const labels = (n: number) => Array.from({ length: 2 * n }, (_, k) => (k < n ? `x${k + 1}` : `x′${k - n + 1}`));
 const zmax = Math.max(...w1.map(Math.abs));
 function heat(vals: number[], rows: number, cols: number, title: string, xLabels: string[], yLabels: string[], showScale: boolean) {
@@ -197,21 +197,21 @@ fl.plot.subplots([
 
 // %% code
 // Fresh sequences: the LSA (trained and at initialisation) against one GD step with its best η.
-function compare(w: any) {
+async function compare(w: any) {
   const [yr, yi] = lsa(w, testSet);
   const [gr, gi] = oneGdStep(testSet);
-  const dot = num(tf.sum(tf.mul(tf.add(tf.mul(gr, yr), tf.mul(gi, yi)), counted)));
-  const gg = num(tf.sum(tf.mul(tf.add(tf.square(gr), tf.square(gi)), counted)));
-  const yy = num(tf.sum(tf.mul(tf.add(tf.square(yr), tf.square(yi)), counted)));
+  const dot = await num(tf.sum(tf.mul(tf.add(tf.mul(gr, yr), tf.mul(gi, yi)), counted)));
+  const gg = await num(tf.sum(tf.mul(tf.add(tf.square(gr), tf.square(gi)), counted)));
+  const yy = await num(tf.sum(tf.mul(tf.add(tf.square(yr), tf.square(yi)), counted)));
   const eta = dot / gg;
-  const rel = Math.sqrt(num(sqDist(yr, yi, tf.mul(eta, gr), tf.mul(eta, gi))) / yy);
+  const rel = Math.sqrt(await num(sqDist(yr, yi, tf.mul(eta, gr), tf.mul(eta, gi))) / yy);
   const cos = dot / Math.sqrt(gg * yy);
-  const testLoss = num(tf.div(sqDist(yr, yi, testSet.yr, testSet.yi), perSeq(testSet)));
-  const out = { eta, rel, cos, testLoss, yr: yr.arraySync() as number[][][], yi: yi.arraySync() as number[][][], gr: gr.arraySync() as number[][][], gi: gi.arraySync() as number[][][] };
+  const testLoss = await num(tf.div(sqDist(yr, yi, testSet.yr, testSet.yi), perSeq(testSet)));
+  const out = { eta, rel, cos, testLoss, yr: (await yr.array()) as number[][][], yi: (await yi.array()) as number[][][], gr: (await gr.array()) as number[][][], gi: (await gi.array()) as number[][][] };
   tf.dispose([yr, yi, gr, gi]);
   return out;
 }
-const trained = compare(run.w), untrained = compare(w0);
+const trained = await compare(run.w), untrained = await compare(w0);
 console.log(`trained: implements η = ${trained.eta.toFixed(4)}, relative deviation from one GD step ${trained.rel.toFixed(4)}, cosine ${trained.cos.toFixed(5)}, test loss ${trained.testLoss.toFixed(4)}`);
 console.log(`at initialisation: η = ${untrained.eta.toFixed(4)}, relative deviation ${untrained.rel.toFixed(4)}, cosine ${untrained.cos.toFixed(5)}, test loss ${untrained.testLoss.toFixed(4)}`);
 const pts: Array<Record<string, number | string>> = [];

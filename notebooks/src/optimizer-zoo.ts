@@ -38,7 +38,7 @@ let scale: string = process.env.FLOWLAB_SCALE ?? 'quick';
 import * as fl from 'flowlab';
 const tf = fl.tf;
 const steps = (scale as string) === 'paper' ? 3000 : 600;
-const xy = { name: 'xy', record: (ctx: { w: { dataSync(): ArrayLike<number> } }) => { const v = ctx.w.dataSync(); return { x: v[0], y: v[1] }; } };
+const xy = { name: 'xy', record: async (ctx: { w: any }) => { const [x, y] = await fl.read(ctx.w); return { x, y }; } };
 async function race(f: (x: any, y: any) => any, start: [number, number], racers: Record<string, any>) {
   const P = fl.problem((w) => f(w.slice(0, 1).squeeze(), w.slice(1, 1).squeeze()), { dim: 2 });
   const paths: Record<string, Array<[number, number]>> = {};
@@ -46,7 +46,7 @@ async function race(f: (x: any, y: any) => any, start: [number, number], racers:
     const w0 = tf.tensor1d(start);
     const run = await fl.train(P, opt, { w0, steps, recorders: [xy], progress: false });
     paths[name] = (run.table.objects() as Array<{ x: number; y: number }>).map((r) => [r.x, r.y] as [number, number]);
-    const [x, y] = run.w.dataSync();
+    const [x, y] = await fl.read(run.w);
     paths[name].push([x, y]);
     tf.dispose([w0, run.w]);
   }
@@ -81,7 +81,7 @@ fl.plot.optimizerRace('rastrigin', rastrPaths, { title: `Rastrigin from (−2, 3
 const c = tf.tensor1d([3, -2, 0.5, -0.25]);
 const lam = 1, lionLr = 0.01;
 const Q = fl.problem((w) => tf.mul(0.5, tf.sum(tf.square(tf.sub(w, c)))), { dim: 4, name: 'shifted bowl' });
-const lionRun = await fl.train(Q, fl.optim.lion({ lr: lionLr, weightDecay: lam }), { w0: tf.tensor1d([0, 0, 0, 0]), steps, recorders: [{ name: 'linf', record: (ctx: any) => ({ linf: tf.tidy(() => tf.max(tf.abs(ctx.w))).dataSync()[0] as number }) }], progress: false });
+const lionRun = await fl.train(Q, fl.optim.lion({ lr: lionLr, weightDecay: lam }), { w0: tf.tensor1d([0, 0, 0, 0]), steps, recorders: [{ name: 'linf', record: async (ctx: any) => { const m = tf.max(tf.abs(ctx.w)); const [linf] = await fl.readScalars([m]); m.dispose(); return { linf }; } }], progress: false });
 fl.plot.lines(lionRun.table, { y: 'linf', title: 'Lion (λ = 1): ‖w‖∞ enters the box ‖w‖∞ ≤ 1/λ and stays' })
 
 // %% code
@@ -99,7 +99,7 @@ const lattice = (v: number) => { const k = Math.round(v); return Math.abs(v - k 
 const gdR = final(rastrPaths.gd);
 claims.push([lattice(gdR[0]) < 0.01 && lattice(gdR[1]) < 0.01 && Math.hypot(...gdR) > 0.5,
   `Rastrigin: GD stops at a local minimum near the integer point (${Math.round(gdR[0])}, ${Math.round(gdR[1])}) ≠ (0, 0): (${gdR[0].toFixed(4)}, ${gdR[1].toFixed(4)}), off the closed-form stationary point by ${Math.max(lattice(gdR[0]), lattice(gdR[1])).toExponential(2)}`]);
-const wl = Array.from(lionRun.w.dataSync());
+const wl = Array.from(await fl.read(lionRun.w));
 const clip = [1, -1, 0.5, -0.25];
 const errBox = Math.max(...wl.map((v, i) => Math.abs(v - clip[i])));
 const late = (lionRun.table.array('linf') as ArrayLike<number>);

@@ -248,7 +248,7 @@ async function solve(Pr: fl.Problem, opts: Record<string, any>) {
   for (const [name, opt] of Object.entries(opts)) {
     const w0 = tf.zeros([Pr.dim]) as any;
     const run = await fl.train(Pr, opt, { w0, steps: cfg.steps, logEvery: 10, progress: false });
-    out[name] = { w: Float64Array.from(run.w.dataSync()), rows: (run.table.objects() as Array<Record<string, number>>).map((r) => ({ step: r.step, loss: r.loss, optimizer: name, problem: Pr.name ?? '' })) };
+    out[name] = { w: Float64Array.from(await fl.read(run.w)), rows: (run.table.objects() as Array<Record<string, number>>).map((r) => ({ step: r.step, loss: r.loss, optimizer: name, problem: Pr.name ?? '' })) };
     tf.dispose([w0, run.w]);
     fl.optim.disposeState(run.state);
   }

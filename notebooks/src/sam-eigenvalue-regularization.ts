@@ -71,7 +71,7 @@ async function quadRun(opt: any, lam: number, n = 60) {
   const Q = fl.problem((w) => tf.mul(0.5 * lam, tf.sum(tf.square(w))), { dim: 1, name: `½·${lam}·w²` });
   const w1 = tf.tensor1d([1]);
   const r = await fl.train(Q, opt, { w0: w1, steps: n, progress: false });
-  const v = Math.abs(r.w.dataSync()[0]);
+  const v = Math.abs((await fl.read(r.w))[0]);
   tf.dispose([w1, r.w]);
   return v;
 }

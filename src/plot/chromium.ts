@@ -77,6 +77,7 @@ export function withPage<T>(what: string, task: (page: Page, browser: Browser) =
  * @example await fl.plot.closeBrowser();   // free Chromium's memory now instead of after the idle timeout
  */
 export async function closeBrowser(): Promise<void> {
+  await queue; // a task still running would re-arm the idle timer after we close (the process then lingers)
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = undefined;
   const s = session;
