@@ -27,14 +27,14 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function timeMs(fn: () => tf.TensorContainer, n: number): number {
+async function timeMs(fn: () => tf.TensorContainer, n: number): Promise<number> {
   if (n > 1) tf.dispose(fn()); // warm-up (skipped for single-shot rows such as cpu)
   const ts: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     const out = fn();
     // force completion: read one value of every output
-    for (const t of (Array.isArray(out) ? out : out instanceof tf.Tensor ? [out] : Object.values(out as object)) as tf.Tensor[]) t.dataSync();
+    for (const t of (Array.isArray(out) ? out : out instanceof tf.Tensor ? [out] : Object.values(out as object)) as tf.Tensor[]) await t.data();
     ts.push(performance.now() - t0);
     tf.dispose(out);
   }
@@ -86,7 +86,7 @@ async function measure(name: string): Promise<string> {
   const info = backend.info();
   const a = tf.randomNormal([1000, 3072]);
   const b = tf.randomNormal([3072, 256]);
-  const mmMs = timeMs(() => tf.matMul(a, b), name === 'cpu' ? 1 : 5);
+  const mmMs = await timeMs(() => tf.matMul(a, b), name === 'cpu' ? 1 : 5);
   tf.dispose([a, b]);
   const gflops = (2 * 1000 * 3072 * 256) / (mmMs / 1000) / 1e9;
   const m = referenceMlp();
@@ -94,12 +94,12 @@ async function measure(name: string): Promise<string> {
   const u = tf.randomNormal([m.dim], 0, 1, 'float32', 4) as Tensor1D;
   const v = tf.randomNormal([m.dim], 0, 1, 'float32', 5) as Tensor1D;
   const r = name === 'cpu' ? 1 : reps;
-  const tLoss = timeMs(() => P.loss(m.w0), r);
-  const tGrad = timeMs(() => P.grad(m.w0), r);
-  const tHvp = timeMs(() => P.hvp(m.w0, v), r);
-  const tCg = timeMs(() => P.curvatureGrad(m.w0, u, v), r);
+  const tLoss = await timeMs(() => P.loss(m.w0), r);
+  const tGrad = await timeMs(() => P.grad(m.w0), r);
+  const tHvp = await timeMs(() => P.hvp(m.w0, v), r);
+  const tCg = await timeMs(() => P.curvatureGrad(m.w0, u, v), r);
   const V = tf.randomNormal([4, m.dim], 0, 1, 'float32', 6) as tf.Tensor2D;
-  const tBatch = timeMs(() => P.hvpBatch(m.w0, V), r) / 4;
+  const tBatch = (await timeMs(() => P.hvpBatch(m.w0, V), r)) / 4;
   tf.dispose([u, v, V]);
   m.dispose();
   const f = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));

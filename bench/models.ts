@@ -55,15 +55,15 @@ function imageData(): { data: Dataset | { x: tf.Tensor; y: tf.Tensor; dispose():
   }
 }
 
-function timeMs(fn: () => tf.Tensor): number {
+async function timeMs(fn: () => tf.Tensor): Promise<number> {
   const warm = fn();
-  warm.dataSync();
+  await warm.data();
   warm.dispose();
   const ts: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
     const out = fn();
-    out.dataSync();
+    await out.data();
     ts.push(performance.now() - t0);
     out.dispose();
   }
@@ -97,9 +97,9 @@ for (const b of backends) {
     const scale = n / m;
     const w = tf.tensor1d(model.init(0));
     const v = tf.randomNormal([model.numParams], 0, 1, 'float32', 1) as tf.Tensor1D;
-    const tLoss = timeMs(() => P.loss(w));
-    const tGrad = timeMs(() => P.grad(w));
-    const tHvp = timeMs(() => P.hvp(w, v));
+    const tLoss = await timeMs(() => P.loss(w));
+    const tGrad = await timeMs(() => P.grad(w));
+    const tHvp = await timeMs(() => P.hvp(w, v));
     const note = scale > 1 ? ` (n=${m} ×${scale})` : '';
     rows.push(`| ${b} | ${p.key} | ${model.name} | ${model.numParams.toLocaleString('en-US')} | ${P.chunk >= m ? 'none' : P.chunk} | ${fmt(tLoss * scale)}${note} | ${fmt(tGrad * scale)} | ${fmt(tHvp * scale)} (${(tHvp / tGrad).toFixed(1)}× grad) |`);
     if (sub) tf.dispose([sub.x, sub.y]);
