@@ -102,6 +102,10 @@ export function lossByName(name: string): Loss {
  * @example const acc = accuracyOnDevice(model.apply(w, data.x), data.y); // a Scalar, no read
  */
 export function accuracyOnDevice(f: Tensor, y: Tensor, mask?: Tensor): Scalar {
+  if (!(f instanceof tf.Tensor) || !(y instanceof tf.Tensor)) {
+    throw new TypeError(`accuracy(f, y): f (the model's outputs) and y (the targets) must be tensors, got ${f?.constructor?.name ?? typeof f} and ${y?.constructor?.name ?? typeof y}; for a problem built with fl.problem.fromModel use await P.evaluate(w) (loss and accuracy).`);
+  }
+  if (f.size !== y.size) throw new Error(`accuracy(f, y): f has shape [${f.shape}] but y has shape [${y.shape}]; they must match (one row per example).`);
   return tf.tidy(() => {
     const C = f.rank === 1 ? 1 : f.shape[f.shape.length - 1];
     const rows = f.size / C;

@@ -28,8 +28,20 @@ export const WEBGPU_SUITES = [
   'models/cnn.derivatives.test.js',
   'models/attention.derivatives.test.js',
   'models/layers.test.js',
-  // training
+  // training, the optimizer zoo's hand-computed steps and its convergence table, the read rule
   'lab/train.test.js',
+  'optim/steps-elementwise.test.js',
+  'optim/steps-matrix.test.js',
+  'optim/reads.test.js',
+  'optim/table.test.js',
+  // landscape exact answers (eigenpairs, trace, density, directions, the MLP's spectrum), read counts
+  'landscape/eigen.test.js',
+  'landscape/density-trace.test.js',
+  'landscape/directions.test.js',
+  'landscape/mlp.test.js',
+  'landscape/reads.test.js',
+  // central flows: the closed-form toys
+  'flows/toy.test.js',
   // the quickstart and a flow notebook at tiny scale, through the CLI
   'webgpu/notebooks.test.js',
 ];
