@@ -1,5 +1,6 @@
 /** train(): table rows/columns against hand-computed GD iterates, analyses, recorders,
  * divergence, interrupts, checkpoint resume, minibatches, progress display, memory. */
+import { read, readPacked, readScalars } from '../../src/tensor/read.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +29,7 @@ test('rows and columns: GD iterates, norms, lr and analyses on their schedule', 
   const run = await train(P, O.sgd({ lr: 0.05 }) as never, {
     w0, steps: 20, progress: false,
     every: { sharpness: 5, eigs: { every: 10, k: 2 }, eval: 5 },
-    recorders: [{ name: 'distance', every: 2, record: (c) => ({ d0: tf.tidy(() => tf.norm(c.w).dataSync()[0]) }) }, { name: 'twice', record: (c) => 2 * c.loss }],
+    recorders: [{ name: 'distance', every: 2, record: async (c) => { const n = tf.norm(c.w); const [d0] = await readScalars([n]); n.dispose(); return { d0 }; } }, { name: 'twice', record: (c) => 2 * c.loss }],
   });
   const t = run.table;
   assert.equal(t.numRows(), 20);
@@ -52,7 +53,7 @@ test('rows and columns: GD iterates, norms, lr and analyses on their schedule', 
     w = w.map((x, i) => x - 0.05 * g[i]);
   }
   assert.ok(Math.abs(run.finalLoss - lossOf(w)) < 1e-4);
-  Array.from(run.w.dataSync()).forEach((x, i) => assert.ok(Math.abs(x - w[i]) < 1e-5));
+  Array.from(await read(run.w)).forEach((x, i) => assert.ok(Math.abs(x - w[i]) < 1e-5));
   assert.equal(run.step, 20);
   assert.equal(run.interrupted, false);
   assert.equal(run.diverged, undefined);
@@ -120,7 +121,7 @@ test('checkpoint resume reproduces an uninterrupted run (rows and final w)', asy
     assert.equal(second.table.numRows(), 7);
     const a = full.table.array('loss') as number[], b = [...(first.table.array('loss') as number[]), ...(second.table.array('loss') as number[])];
     a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-6 * (1 + x), `loss row ${i}`));
-    const wf = full.w.dataSync(), wr = second.w.dataSync();
+    const [wf, wr] = await readPacked([full.w, second.w]);
     wf.forEach((x, i) => assert.ok(Math.abs(x - wr[i]) < 1e-6, 'final w'));
     for (const r of [full, first, second]) { r.w.dispose(); O.disposeState(r.state); }
     w0.dispose();

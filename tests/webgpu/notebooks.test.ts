@@ -1,6 +1,6 @@
 /**
  * The webgpu job's notebooks (run by `npm run test:webgpu`, skipped elsewhere): the quickstart and
- * the flagship central-flow notebook at tiny scale, executed in process by `flowlab reproduce` on
+ * the central flow of RMSProp (the cheapest flow notebook: ~1 min on wasm) at quick scale, executed in process by `flowlab reproduce` on
  * webgpu. Each must run without a cell error, print its backend as webgpu, and end in PASS claims
  * (the claims compare the numbers just computed with the paper's predictions, as on wasm).
  */
@@ -13,7 +13,7 @@ import { reproduceCommand } from '../../src/cli/commands/reproduce.js';
 import { notebookClaims } from '../../src/lab/report.js';
 import { onWebgpu } from '../backends.js';
 
-for (const [name, scale] of [['quickstart', 'quick'], ['central-flow-gd', 'tiny']] as const) {
+for (const [name, scale] of [['quickstart', 'quick'], ['central-flow-rmsprop', 'quick']] as const) {
   test(`${name} (${scale}) runs on webgpu: no cell error, every claim PASSes`, { skip: !onWebgpu() && 'webgpu job only (npm run test:webgpu)', timeout: 20 * 60_000 }, async () => {
     const out = mkdtempSync(join(tmpdir(), 'flowlab-webgpu-nb-'));
     try {
