@@ -51,8 +51,7 @@ export interface ModelProblem extends Problem {
    * Deterministic: the same (seed, step) always gives the same batch. Full-batch problems return 0…n−1.
    */
   sample(step: number): Int32Array;
-  /** Loss and accuracy over the whole data set (accuracy: see `accuracy`). */
-  /** Loss and accuracy on the whole dataset (async: one read). */
+  /** Loss and accuracy over the whole data set (async: one packed read; accuracy: see `accuracy`). */
   evaluate(w: Tensor1D): Promise<{ loss: number; accuracy: number }>;
   /** Frees the tensors this problem holds (chunks, minibatches; not the data set). */
   dispose(): void;
