@@ -312,3 +312,22 @@ backendTest('sophiaG (GNB): ĥ from the gradient with labels sampled from the mo
   tf.dispose([g, wt, r1.updates as Tensor, r2.updates as Tensor, xt, yt]);
   P.dispose();
 });
+
+backendTest('sophiaG (GNB) in fl.train on a minibatch model problem: labels sampled on each minibatch, the loss falls', async () => {
+  const { train } = await import('../../src/lab/train.js');
+  const r = rand(9);
+  const n = 24, d = 3, C = 3;
+  const X = Array.from({ length: n }, () => Array.from({ length: d }, () => 2 * r()));
+  const cls = X.map((x) => (x[0] > 0.15 ? 0 : x[1] > 0 ? 1 : 2));
+  const xt = tf.tensor2d(X), yt = tf.tensor2d(cls.map((c) => Array.from({ length: C }, (_, k) => (k === c ? 1 : 0))));
+  const model = linear({ input: d, output: C });
+  const S = fromModel(model, { x: xt, y: yt }, 'crossEntropy', { batch: 8, seed: 1 });
+  const F = fromModel(model, { x: xt, y: yt }, 'crossEntropy');
+  const w0 = tf.tensor1d(model.init(0)) as Tensor1D;
+  const lossAt = async (w: Tensor1D) => { const t = F.loss(w); const v = (await read(t))[0]; t.dispose(); return v; };
+  const L0 = await lossAt(w0);
+  const run = await train(S, O.sophiaG({ lr: 0.05, rho: 0.05, weightDecay: 0, k: 2 }), { w0, steps: 40, progress: false, batch: (step) => { S.sample(step); return S; } });
+  const L = await lossAt(run.w);
+  assert.ok(L < 0.8 * L0, `loss ${L0} → ${L}`);
+  run.w.dispose(); O.disposeState(run.state); w0.dispose(); S.dispose(); F.dispose(); tf.dispose([xt, yt]);
+});

@@ -5,7 +5,7 @@
  * Checks: finite losses throughout, state shapes stable, serialisation round trip (continuing
  * from a JSON copy of the state gives the same iterates), no tensor leak, and the loss decreased
  * by the stated factor in 200 steps. Matrix optimizers on the flat quadratic/Rosenbrock take
- * their documented vector fallback (Adam for Muon/AdaMuon/SinkGD/COSMOS/GaLore). Runs on the
+ * their documented vector fallback (Adam for Muon/AdaMuon/SinkGD/COSMOS/GaLore/Natural GaLore); Sophia-G runs its empiricalFisher option there (the objectives are not model Problems: its GNB estimator is tested in steps-seeds). Runs on the
  * default backend: wasm, or webgpu under FLOWLAB_BACKEND=webgpu (same thresholds; ~5 minutes on lavapipe).
  */
 import { test } from 'node:test';
