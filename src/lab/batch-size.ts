@@ -10,6 +10,9 @@ import { readScalars } from '../tensor/read.js';
 import { rng } from '../data/random.js';
 import { fromModel, type ModelProblem } from '../models/fromModel.js';
 
+/** The adaptive-sampling tests. */
+export type BatchTest = 'norm' | 'innerProduct' | 'augmentedInnerProduct' | 'coordinateNorm';
+
 /** What fl.train asks of a batch-size controller (option `batchSize`). */
 export interface BatchSizeController {
   readonly name: string;
@@ -23,7 +26,7 @@ export interface BatchSizeController {
 
 /** Options of `adaptiveBatch`. */
 export interface AdaptiveBatchOptions {
-  /** 'norm' (default), 'innerProduct' or 'augmentedInnerProduct'. */ test?: 'norm' | 'innerProduct' | 'augmentedInnerProduct';
+  /** 'norm' (default), 'innerProduct', 'augmentedInnerProduct' or 'coordinateNorm' (AdAdaGrad's coordinate-wise norm test). */ test?: BatchTest;
   /** Norm-test tolerance η (default 0.5). */ eta?: number;
   /** Inner-product-test tolerance ϑ (default 0.5). */ theta?: number;
   /** Orthogonality-test tolerance ν of the augmented test (default 2). */ nu?: number;
@@ -40,9 +43,10 @@ export interface AdaptiveBatchOptions {
  *   norm:          V_n  = Σ‖g_j − ḡ‖² / (J(J−1))
  *   inner product: V_ip = Σ(⟨g_j, ḡ⟩ − ‖ḡ‖²)² / (J(J−1))
  *   orthogonality: V_o  = Σ‖g_j − (⟨g_j, ḡ⟩/‖ḡ‖²)ḡ‖² / (J(J−1))
- * @example const [g2, Vn, Vip, Vo] = await fl.readScalars(batchTestStatistics(G));
+ *   coordinate-wise: R_c = max_i [Σ_j (g_ji − ḡ_i)² / (J(J−1))] / ḡ_i²   (the worst coordinate's variance-to-signal ratio)
+ * @example const [g2, Vn, Vip, Vo, Rc] = await fl.readScalars(batchTestStatistics(G));
  */
-export function batchTestStatistics(G: Tensor): [tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar] {
+export function batchTestStatistics(G: Tensor): [tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar] {
   return tf.tidy(() => {
     const J = G.shape[0];
     const c = 1 / (J * (J - 1));
@@ -53,21 +57,26 @@ export function batchTestStatistics(G: Tensor): [tf.Scalar, tf.Scalar, tf.Scalar
     const Vip = tf.mul(tf.sum(tf.square(tf.sub(dots, g2))), c);
     const orth = tf.sub(G, tf.mul(tf.reshape(tf.div(dots, tf.maximum(g2, 1e-30)), [J, 1]), gbar));
     const Vo = tf.mul(tf.sum(tf.square(orth)), c);
-    return [g2, Vn, Vip, Vo] as [tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar];
+    const Vi = tf.mul(tf.sum(tf.square(tf.sub(G, gbar)), 0), c);
+    const Rc = tf.max(tf.div(Vi, tf.maximum(tf.square(tf.reshape(gbar, [-1])), 1e-30)));
+    return [g2, Vn, Vip, Vo, Rc] as [tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar];
   });
 }
 
 /**
  * The next batch size from the statistics (Byrd et al. 2012; Bollapragada, Byrd & Nocedal 2018;
  * AdAdaGrad's Algorithm 1): the norm test passes when V_n ≤ η²‖ḡ‖², the inner-product test when
- * V_ip ≤ ϑ²‖ḡ‖⁴, the augmented test when that and V_o ≤ ν²‖ḡ‖² hold. Variances of ḡ scale like 1/b,
+ * V_ip ≤ ϑ²‖ḡ‖⁴, the augmented test when that and V_o ≤ ν²‖ḡ‖² hold, the coordinate-wise norm test
+ * (AdAdaGrad's, for AdaGrad's per-coordinate steps) when every coordinate's variance is ≤ η²ḡ_i², i.e.
+ * R_c ≤ η² (a coordinate with ḡ_i ≈ 0 fails it hard: the batch jumps toward bMax). Variances of ḡ scale like 1/b,
  * so a failing test asks for b' = ⌈b·V/threshold⌉; the batch never shrinks: b_next = min(bMax, max(b, b')).
  * `ratio` is the test's V/threshold (≤ 1: passed; the largest for the augmented test).
  * @example nextBatchSize({ g2: 1, Vn: 0.5, Vip: 0, Vo: 0 }, 8, { test: 'norm', eta: 0.5 })   // { size: 16, ratio: 2 }
  */
-export function nextBatchSize(s: { g2: number; Vn: number; Vip: number; Vo: number }, b: number, { test = 'norm', eta = 0.5, theta = 0.5, nu = 2, bMax = Infinity, multiple = 1 }: AdaptiveBatchOptions & { multiple?: number } = {}): { size: number; ratio: number } {
+export function nextBatchSize(s: { g2: number; Vn: number; Vip: number; Vo: number; Rc?: number }, b: number, { test = 'norm', eta = 0.5, theta = 0.5, nu = 2, bMax = Infinity, multiple = 1 }: AdaptiveBatchOptions & { multiple?: number } = {}): { size: number; ratio: number } {
   const ratios = test === 'norm' ? [s.Vn / (eta * eta * s.g2)]
     : test === 'innerProduct' ? [s.Vip / (theta * theta * s.g2 * s.g2)]
+    : test === 'coordinateNorm' ? [(s.Rc ?? NaN) / (eta * eta)]
     : [s.Vip / (theta * theta * s.g2 * s.g2), s.Vo / (nu * nu * s.g2)];
   const ratio = Math.max(...ratios.map((r) => (Number.isFinite(r) ? r : Infinity)));
   let size = b;
@@ -91,7 +100,7 @@ export function nextBatchSize(s: { g2: number; Vn: number; Vip: number; Vo: numb
 export function adaptiveBatch(P: Pick<ModelProblem, 'model' | 'data' | 'lossFn'>, options: AdaptiveBatchOptions = {}): BatchSizeController {
   const { test = 'norm', b0 = 8, microbatches = 8, every = 1, seed = 0 } = options;
   if (!P?.model || !P.data || !P.lossFn) throw new TypeError('adaptiveBatch: P must be a model Problem (fl.problem.fromModel(model, data, loss)).');
-  if (!['norm', 'innerProduct', 'augmentedInnerProduct'].includes(test)) throw new RangeError(`adaptiveBatch: test must be 'norm', 'innerProduct' or 'augmentedInnerProduct', got ${String(test)}.`);
+  if (!['norm', 'innerProduct', 'augmentedInnerProduct', 'coordinateNorm'].includes(test)) throw new RangeError(`adaptiveBatch: test must be 'norm', 'innerProduct', 'augmentedInnerProduct' or 'coordinateNorm', got ${String(test)}.`);
   const n = P.data.x.shape[0];
   const bMax = Math.floor(Math.min(options.bMax ?? n, n) / microbatches) * microbatches;
   if (!Number.isInteger(microbatches) || microbatches < 2) throw new RangeError(`adaptiveBatch: microbatches must be an integer ≥ 2, got ${microbatches}.`);
@@ -132,8 +141,8 @@ export function adaptiveBatch(P: Pick<ModelProblem, 'model' | 'data' | 'lossFn'>
       tf.dispose(grads);
       const stats = batchTestStatistics(G);
       G.dispose();
-      const [g2, Vn, Vip, Vo] = await readScalars(stats).finally(() => tf.dispose(stats));
-      const next = nextBatchSize({ g2, Vn, Vip, Vo }, b, { ...options, test, bMax, multiple: J });
+      const [g2, Vn, Vip, Vo, Rc] = await readScalars(stats).finally(() => tf.dispose(stats));
+      const next = nextBatchSize({ g2, Vn, Vip, Vo, Rc }, b, { ...options, test, bMax, multiple: J });
       size = next.size;
       return { batchSize: b, batchTest: next.ratio };
     },

@@ -28,17 +28,18 @@ function stats64(G: number[][]) {
   const Vn = c * G.reduce((s, g) => s + g.reduce((t, x, i) => t + (x - gb[i]) ** 2, 0), 0);
   const Vip = c * G.reduce((s, g) => s + (dot(g, gb) - g2) ** 2, 0);
   const Vo = c * G.reduce((s, g) => { const a = dot(g, gb) / g2; return s + g.reduce((t, x, i) => t + (x - a * gb[i]) ** 2, 0); }, 0);
-  return { g2, Vn, Vip, Vo };
+  const Rc = Math.max(...gb.map((m, i) => (c * G.reduce((s, g) => s + (g[i] - m) ** 2, 0)) / (m * m)));
+  return { g2, Vn, Vip, Vo, Rc };
 }
 
 test('batchTestStatistics: ‖ḡ‖² and the norm / inner-product / orthogonality variances of ḡ', async () => {
   const G = [[1, 2, -1], [0.5, 1.5, 0], [2, -1, 1], [1, 1, 1]];
   const t = tf.tensor2d(G);
   const s = batchTestStatistics(t);
-  const [g2, Vn, Vip, Vo] = await readScalars(s);
+  const [g2, Vn, Vip, Vo, Rc] = await readScalars(s);
   tf.dispose([t, ...s]);
   const e = stats64(G);
-  near(g2, e.g2, 1e-5, 'g2'); near(Vn, e.Vn, 1e-5, 'Vn'); near(Vip, e.Vip, 1e-5, 'Vip'); near(Vo, e.Vo, 1e-5, 'Vo');
+  near(g2, e.g2, 1e-5, 'g2'); near(Vn, e.Vn, 1e-5, 'Vn'); near(Vip, e.Vip, 1e-5, 'Vip'); near(Vo, e.Vo, 1e-5, 'Vo'); near(Rc, e.Rc, 1e-4, 'Rc');
 });
 
 test('nextBatchSize: a failing test asks for ⌈b·V/threshold⌉ (rounded to the microbatch multiple, capped), a passing one keeps b', () => {
@@ -49,6 +50,8 @@ test('nextBatchSize: a failing test asks for ⌈b·V/threshold⌉ (rounded to th
   assert.equal(nextBatchSize(s, 8, { test: 'innerProduct', theta: 0.5 }).size, 24);
   assert.equal(nextBatchSize({ ...s, Vip: 0 }, 8, { test: 'augmentedInnerProduct', theta: 0.5, nu: 2 }).size, 10);
   assert.equal(nextBatchSize(s, 8, { test: 'norm', eta: 2 }).size, 8);
+  // coordinate-wise: R_c/η² = 1.5/0.25 = 6 → 48
+  assert.equal(nextBatchSize({ ...s, Rc: 1.5 }, 8, { test: 'coordinateNorm', eta: 0.5 }).size, 48);
   assert.equal(nextBatchSize(s, 8, { test: 'norm', eta: 0.5, multiple: 16 }).size, 32);
   assert.equal(nextBatchSize(s, 8, { test: 'norm', eta: 0.5, bMax: 20 }).size, 20);
 });
@@ -90,7 +93,17 @@ test('train with an adaptive batch size: the batch grows when the norm test fail
   assert.equal(sizes[1], expected, `row 1 batch size from the hand statistic (ratio ${ratios[0]})`);
   // Every failing test (ratio > 1) is followed by a larger batch unless capped.
   ratios.forEach((q, i) => { if (i + 1 < sizes.length && q > 1 && sizes[i] < n) assert.ok(sizes[i + 1] > sizes[i], `step ${i}: test failed (${q}) but the batch stayed ${sizes[i]}`); });
-  run.w.dispose(); O.disposeState(run.state); w0.dispose();
+  run.w.dispose(); O.disposeState(run.state);
+  // The other tests, with Adam (AdAdaGrad's schemes apply to both): same growth contract.
+  for (const [testName, opt] of [['innerProduct', O.adam({ lr: 0.05 })], ['augmentedInnerProduct', O.adam({ lr: 0.05 })], ['coordinateNorm', O.adagrad({ lr: 0.1 })]] as const) {
+    const c = adaptiveBatch(P, { test: testName, b0, microbatches: J, theta: 0.3, nu: 1, eta });
+    const rr = await train(P, opt as O.GradientTransformation, { w0, steps: 8, batchSize: c, progress: false });
+    const bs = rr.table.array('batchSize') as number[], q = rr.table.array('batchTest') as number[];
+    bs.forEach((b, i) => { if (i + 1 < bs.length) assert.ok(bs[i + 1] >= b && (q[i] <= 1 || b === n || bs[i + 1] > b), `${testName} step ${i}: ${bs}, ${q}`); });
+    assert.ok(q.every((x) => Number.isFinite(x) || x === Infinity), `${testName}: ratios ${q}`);
+    rr.w.dispose(); O.disposeState(rr.state);
+  }
+  w0.dispose();
   assert.equal(tf.memory().numTensors, before, 'no tensor leak');
   P.dispose(); tf.dispose([data.x, data.y]);
 });
