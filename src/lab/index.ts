@@ -3,6 +3,7 @@
  * progress, checkpoints, recorders.
  */
 export { train, type TrainOptions, type TrainResult, type TrainCallback, type Every } from './train.js';
+export { adaptiveBatch, batchTestStatistics, nextBatchSize, type BatchSizeController, type AdaptiveBatchOptions, type BatchTest } from './batch-size.js';
 export { saveCheckpoint, loadCheckpoint, type Checkpoint } from './checkpoint.js';
 export { progress, progressText, type Progress } from './progress.js';
 export {

@@ -13,6 +13,7 @@ import { interruptRequested } from '../runtime/index.js';
 import { readAndDispose, readScalars } from '../tensor/read.js';
 import { progress as makeProgress } from './progress.js';
 import { saveCheckpoint, loadCheckpoint, type Checkpoint } from './checkpoint.js';
+import type { BatchSizeController } from './batch-size.js';
 import { eigsRecorder, evalRecorder, preconditionedSharpnessRecorder, sharpnessRecorder, type Recorder, type StepContext } from './recorders.js';
 
 /** Intervals (in steps) of the built-in analyses; absent = never. */
@@ -36,6 +37,12 @@ export interface TrainOptions {
    * that minibatch), or a function `(step) => Problem`. Absent: full batch.
    */
   batch?: number | ((step: number) => Problem);
+  /**
+   * An adaptive batch size (AdAdaGrad): a controller (`fl.lab.adaptiveBatch(P, ...)`) that draws each
+   * step's minibatch and grows it when its test fails; adds the columns `batchSize` (and `batchTest`).
+   * Not together with `batch`.
+   */
+  batchSize?: BatchSizeController;
   /** Built-in analyses. */ every?: Every;
   /** Extra columns. */ recorders?: Recorder[];
   /** Called after every step. */ callbacks?: TrainCallback[];
@@ -66,6 +73,8 @@ function checkArgs(problem: Problem, optimizer: GradientTransformation, o: Train
   if (!optimizer || typeof optimizer.update !== 'function') throw new TypeError('train: optimizer must be a GradientTransformation (e.g. fl.optim.adam()).');
   if (!o || !Number.isInteger(o.steps) || o.steps < 0) throw new RangeError(`train: options.steps must be a non-negative integer, got ${String(o?.steps)}.`);
   if (!o.resume && !o.w0) throw new Error('train: options.w0 is required (the initial Tensor1D) unless options.resume is given.');
+  if (o.batch !== undefined && o.batchSize) throw new Error('train: pass either options.batch (a fixed minibatch) or options.batchSize (an adaptive batch-size controller), not both.');
+  if (o.batchSize && (typeof o.batchSize.batch !== 'function' || typeof o.batchSize.observe !== 'function')) throw new TypeError('train: options.batchSize must be a batch-size controller (fl.lab.adaptiveBatch(P, { test })).');
   if (o.w0 && (o.w0.rank !== 1 || o.w0.size !== problem.dim)) throw new Error(`train: options.w0 must be a Tensor1D of length problem.dim = ${problem.dim}, got shape [${o.w0.shape}].`);
 }
 
@@ -98,7 +107,7 @@ function batchProblem(problem: Problem, batch: TrainOptions['batch'], step: numb
  */
 export async function train(problem: Problem, optimizer: GradientTransformation, options: TrainOptions): Promise<TrainResult> {
   checkArgs(problem, optimizer, options);
-  const { steps, batch, every = {}, recorders = [], callbacks = [], logEvery = 1, checkpoint, evalProblem, progress = true } = options;
+  const { steps, batch, batchSize, every = {}, recorders = [], callbacks = [], logEvery = 1, checkpoint, evalProblem, progress = true } = options;
   const resume = typeof options.resume === 'string' ? loadCheckpoint(options.resume) : options.resume;
   let w: Tensor1D = resume ? tf.clone(resume.w) : tf.clone(options.w0!);
   let state: OptState = resume ? (typeof options.resume === 'string' ? resume.state : cloneState(resume.state)) : optimizer.init(w);
@@ -123,7 +132,8 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
 
   while (step < steps) {
     if (interruptRequested()) { interrupted = true; break; }
-    const P = batchProblem(problem, batch, step);
+    const drawn = batchSize ? batchSize.batch(step) : null;
+    const P = drawn ? drawn.problem : batchProblem(problem, batch, step);
     let lossT: tf.Scalar, grad: Tensor1D;
     try {
       ({ loss: lossT, grad } = P.lossAndGrad(w));
@@ -154,11 +164,13 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
     if (!Number.isFinite(loss)) { grad.dispose(); diverged = { step, reason: `loss = ${loss}` }; break; }
     const lr = currentLr(optimizer, state);
     const r = await optimizer.update(grad, state, w, { loss, problem: P, w, step });
+    // The batch-size test sees the gradients of this step's microbatches at w_t (its own packed read).
+    const batchCols = batchSize ? await batchSize.observe(w, step) : null;
     const updates = r.updates as Tensor1D;
     const wNext = tf.add(w, updates) as Tensor1D;
     let recorded: Record<string, number | null> | undefined;
     if (recordRow) {
-      const row: Record<string, number | null> = { step, loss, gradNorm: gn, updateNorm: null, lr: Number.isFinite(lr) ? lr : null };
+      const row: Record<string, number | null> = { step, loss, gradNorm: gn, updateNorm: null, lr: Number.isFinite(lr) ? lr : null, ...batchCols };
       pendingUpdateNorm = { row, norm: tf.keep(tf.tidy(() => tf.norm(updates)) as tf.Scalar) };
       const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr };
       for (const rec of due) {
@@ -201,6 +213,7 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
   } finally {
     finiteT.dispose();
   }
+  batchSize?.release();
   if (!diverged && !wFinite) diverged = { step, reason: 'w contains NaN or Inf' };
   let finalLoss = NaN;
   if (!diverged) {

@@ -51,6 +51,12 @@ export interface ModelProblem extends Problem {
    * Deterministic: the same (seed, step) always gives the same batch. Full-batch problems return 0…n−1.
    */
   sample(step: number): Int32Array;
+  /**
+   * The examples of the current minibatch (the whole data set for full-batch problems): x, y and
+   * mask, owned by the problem and valid until the next `sample`. Optimizers that need the model's
+   * own outputs on the batch (Sophia-G's Gauss–Newton–Bartlett labels) read them here.
+   */
+  current(): SupervisedData;
   /** Loss and accuracy over the whole data set (async: one packed read; accuracy: see `accuracy`). */
   evaluate(w: Tensor1D): Promise<{ loss: number; accuracy: number }>;
   /** Frees the tensors this problem holds (chunks, minibatches; not the data set). */
@@ -92,10 +98,12 @@ export function fromModel(model: Model, data: SupervisedData, loss: Loss | strin
 
   let chunks: Chunk[] = [];
   let owned: Tensor[] = [];
+  let batchNow: SupervisedData = data;
   /** Splits (x, y, mask) into chunks of `size` examples with their weights. */
   const setCurrent = (x: Tensor, y: Tensor, mask: Tensor | undefined, own: Tensor[]) => {
     tf.dispose(owned);
     owned = own;
+    batchNow = { x, y, mask, name: data.name };
     const m = x.shape[0];
     if (m <= size) {
       chunks = [{ x, y, mask, weight: 1 }];
@@ -191,7 +199,7 @@ export function fromModel(model: Model, data: SupervisedData, loss: Loss | strin
     owned = [];
     chunks = [];
   };
-  return Object.assign(P, { model, data, lossFn, batch, chunk: size, sample, evaluate, dispose });
+  return Object.assign(P, { model, data, lossFn, batch, chunk: size, sample, current: () => batchNow, evaluate, dispose });
 }
 
 /** model.apply over x in slices of `size` examples (outputs only; no tape). */

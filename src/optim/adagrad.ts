@@ -2,7 +2,8 @@
 import { tf } from '../tensor/tf.js';
 import type { Tensor } from '../tensor/types.js';
 import type { HyperValue } from './types.js';
-import { leafwise, hyperAt, checkHyper } from './core.js';
+import { leafwise, hyperAt, checkHyper, defineTransformation } from './core.js';
+import { asRecord, likeParams } from './tree.js';
 
 /**
  * AdaGrad (Duchi, Hazan & Singer 2011, JMLR 12): G ← G + g²; θ ← θ − η g/(√G + ε).
@@ -39,4 +40,28 @@ export function adadelta({ lr = 1, b2 = 0.9, eps = 1e-6, weightDecay = 0 }: { lr
       return { u: tf.mul(delta, hyperAt(lr, t - 1)), s: { eg, ed } };
     },
   }, { needsParams: weightDecay !== 0 });
+}
+
+/**
+ * AdaGrad-Norm (Ward, Wu & Bottou 2019, arXiv 1806.01811; the scalar method of AdAdaGrad-Norm,
+ * Lau et al. 2024, arXiv 2402.11215): b² ← b² + ‖g‖² (over every leaf); θ ← θ − η g/b.
+ * One scalar step size for all coordinates; ‖g‖ stays on the device. Defaults η 1, b₀ 1e-2 (b₀ > 0
+ * keeps the first step finite).
+ * @example const opt = adagradNorm({ lr: 1, b0: 0.01 });
+ */
+export function adagradNorm({ lr = 1, b0 = 1e-2 }: { lr?: HyperValue; b0?: number } = {}) {
+  checkHyper('adagradNorm', 'b0', b0, (x) => x > 0, 'positive');
+  return defineTransformation<{ count: number; b2: Tensor }>({
+    name: 'adagradNorm',
+    hyperparams: { lr, b0 },
+    init: () => ({ count: 0, b2: tf.scalar(b0 * b0) }),
+    update: (grads, s) => {
+      const t = s.count + 1;
+      const g = asRecord(grads);
+      const b2 = tf.add(s.b2, tf.addN(Object.values(g).map((x) => tf.sum(tf.square(x)))));
+      const scale = tf.div(-hyperAt(lr, t - 1), tf.sqrt(b2));
+      const u = Object.fromEntries(Object.entries(g).map(([k, x]) => [k, tf.mul(x, scale)]));
+      return { updates: likeParams(grads, u), state: { count: t, b2 } };
+    },
+  });
 }

@@ -124,3 +124,27 @@ export function asMatrix(x: Tensor): Tensor2D {
   const cols = x.shape[x.rank - 1];
   return tf.reshape(x, [x.size / cols, cols]) as Tensor2D;
 }
+
+/**
+ * Solves A x = b for a symmetric positive definite n×n A given by its row-major values (Cholesky
+ * in float64); used for the small s×s Woodbury systems of Natural GaLore.
+ * @example spdSolveValues([4, 1, 1, 3], [1, 2], 2)   // [1/11, 7/11]
+ */
+export function spdSolveValues(A: ArrayLike<number>, b: ArrayLike<number>, n: number): Float64Array {
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0.5 * (A[i * n + j] + A[j * n + i]);
+      for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
+      if (i === j) {
+        if (!(s > 0)) throw new Error(`spdSolveValues: the matrix is not positive definite (pivot ${i} is ${s}); increase the damping.`);
+        L[i * n + i] = Math.sqrt(s);
+      } else L[i * n + j] = s / L[j * n + j];
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) { let s = b[i]; for (let k = 0; k < i; k++) s -= L[i * n + k] * y[k]; y[i] = s / L[i * n + i]; }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) { let s = y[i]; for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k]; x[i] = s / L[i * n + i]; }
+  return x;
+}

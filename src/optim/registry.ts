@@ -6,7 +6,7 @@ import type { GradientTransformation } from './types.js';
 import { sgd } from './sgd.js';
 import { rmsprop, scalarRmsprop } from './rmsprop.js';
 import { adam, adamw, amsgrad, nadam, radam, adamax } from './adam.js';
-import { adagrad, adadelta } from './adagrad.js';
+import { adagrad, adadelta, adagradNorm } from './adagrad.js';
 import { lion } from './lion.js';
 import { adabelief } from './adabelief.js';
 import { adamp, sgdp } from './adamp.js';
@@ -18,6 +18,8 @@ import { spam, stableSpam } from './spam.js';
 import { adafactor } from './adafactor.js';
 import { adam8bit } from './adam8bit.js';
 import { galore } from './galore.js';
+import { naturalGalore } from './natural-galore.js';
+import { sania } from './sania.js';
 import { muon, adamuon } from './muon.js';
 import { soap } from './soap.js';
 import { shampoo } from './shampoo.js';
@@ -97,12 +99,13 @@ const builtin: Record<string, OptimizerEntry> = {
   adamax: E(adamax, 'AdaMax (Kingma & Ba 2015)'),
   adagrad: E(adagrad, 'AdaGrad (Duchi et al. 2011)'),
   adadelta: E(adadelta, 'AdaDelta (Zeiler 2012)'),
+  adagradNorm: E(adagradNorm, 'AdaGrad-Norm (Ward et al. 2019; AdAdaGrad-Norm with fl.lab.adaptiveBatch, Lau et al. 2024)'),
   lion: E(lion, 'Lion (Chen et al. 2023)'),
   adabelief: E(adabelief, 'AdaBelief (Zhuang et al. 2020)'),
   adamp: E(adamp, 'AdamP (Heo et al. 2021)'),
   sgdp: E(sgdp, 'SGDP (Heo et al. 2021)'),
   adan: E(adan, 'Adan (Xie et al. 2022)'),
-  sophiaG: E(sophiaG, 'Sophia-G (Liu et al. 2023)'),
+  sophiaG: C(sophiaG, 'Sophia-G with the Gauss–Newton–Bartlett estimator (Liu et al. 2023); estimator: \'empiricalFisher\' for plain objectives'),
   sophiaH: C(sophiaH, 'Sophia-H with a Hutchinson diagonal (Liu et al. 2023)'),
   diffgrad: E(diffgrad, 'diffGrad with ξ applied (Dubey et al. 2019)'),
   exadam: E(exadam, 'EXAdam (Adly 2024)'),
@@ -111,13 +114,14 @@ const builtin: Record<string, OptimizerEntry> = {
   adafactor: E(adafactor, 'Adafactor (Shazeer & Stern 2018)'),
   adam8bit: E(adam8bit, '8-bit block-wise Adam (Dettmers et al. 2022)'),
   galore: M(galore, 'GaLore (Zhao et al. 2024)'),
+  naturalGalore: M(naturalGalore, 'Natural GaLore: GaLore + empirical-Fisher natural gradient via Woodbury (Das 2024)'),
   muon: M(muon, 'Muon (Jordan et al. 2024)'),
   adamuon: M(adamuon, 'AdaMuon (Si et al. 2025)'),
   soap: M(soap, 'SOAP (Vyas et al. 2024)'),
   shampoo: M(shampoo, 'Shampoo (Gupta et al. 2018)'),
   sinkgd: M(sinkgd, 'SinkGD (Scetbon et al. 2025)'),
   frugal: E(frugal, 'FRUGAL with RandK projection (Zmushko et al. 2024)'),
-  cosmos: M(cosmos, 'COSMOS, simplified (Liu et al. 2025)'),
+  cosmos: M(cosmos, 'COSMOS, Algorithm 1 of the official code (Liu et al. 2025)'),
   scheduleFreeSgd: E(scheduleFreeSgd, 'Schedule-Free SGD (Defazio et al. 2024)'),
   scheduleFreeAdamw: E(scheduleFreeAdamw, 'Schedule-Free AdamW (Defazio et al. 2024)'),
   sam: C(sam, 'SAM (Foret et al. 2021)'),
@@ -126,5 +130,7 @@ const builtin: Record<string, OptimizerEntry> = {
   lars: E(lars, 'LARS (You et al. 2017)'),
   prodigy: E(prodigy, 'Prodigy (Mishchenko & Defazio 2024)'),
   fosi: C(fosi, 'FOSI (Sivan et al. 2024)'),
+  sania: E(sania, 'SANIA: preconditioned Polyak step, AdaGrad-SQR / Adam-SQR (Abdukhakimov et al. 2023)'),
+  saniaAdam: E((h) => sania({ preconditioner: 'adam', ...h }), 'SANIA with the Adam-SQR preconditioner (Abdukhakimov et al. 2023)'),
 };
 for (const [name, entry] of Object.entries(builtin)) registerOptimizer(name, entry);

@@ -53,6 +53,9 @@ test('fromModel minibatches: each epoch visits every example once; the batch gra
   const Q = fromModel(model, sub, mse);
   const w = tf.tensor1d(model.init(1));
   assert.ok(maxDiff(arr(S.grad(w)), arr(Q.grad(w))) < 1e-6);
+  // current(): the examples of that batch (Sophia-G's GNB labels are sampled on them).
+  assert.equal(maxDiff(arr(S.current().x), arr(sub.x)), 0);
+  assert.equal(maxDiff(arr(S.current().y), arr(sub.y)), 0);
   assert.throws(() => fromModel(model, data, mse, { batch: 13 }), /batch must be 'full' or an integer in 1…12/);
   tf.dispose([it, sub.x, sub.y, w]);
   S.dispose();

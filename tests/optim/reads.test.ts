@@ -19,14 +19,15 @@ import { onWebgpu } from '../backends.js';
 const READERS: Record<string, (t: number) => boolean> = {
   scalarRmsprop: () => true,             // ‖g‖² for ν, a number the central-flow recorders use
   galore: (t) => t % 2 === 1,            // GGᵀ for the projection (steps 1, 3, 5)
-  cosmos: (t) => t % 2 === 1,            // C for its eigenbasis
+  cosmos: () => true,                    // GᵀG (step 1), then the n×r power step to orthonormalise
+  naturalGalore: () => true,             // GGᵀ on refreshes (1, 3, 5), the s×s Woodbury system otherwise
   shampoo: () => true,                   // L, R for their roots (updateFreq 1)
   soap: (t) => t === 1 || (t - 1) % 2 === 0, // eigenbases at step 1, then refreshes every 2 update steps
   adam8bit: () => true,                  // the quantised leaves' gradients (minSize 8 here)
 };
 
 const HYPER: Record<string, Record<string, unknown>> = {
-  galore: { updateProjGap: 2, rank: 2 }, cosmos: { freq: 2, rank: 2 }, soap: { precondFreq: 2 },
+  galore: { updateProjGap: 2, rank: 2 }, cosmos: { rank: 2 }, naturalGalore: { updateProjGap: 2, rank: 2, history: 3 }, sophiaG: { estimator: 'empiricalFisher' }, soap: { precondFreq: 2 },
   shampoo: { updateFreq: 1 }, adam8bit: { minSize: 8 }, fosi: { k: 2, every: 100, maxIter: 10 },
 };
 

@@ -167,8 +167,8 @@ backendTest('adan: Δ₁ = 0, three moments, proximal decay', async () => {
   close(await runFixed(O.adan(h), P0, G), exp, { label: 'adan' });
 });
 
-backendTest('sophiaG with ĝ = g, refreshed every k = 2 steps', async () => {
-  const h = { lr: 0.05, b1: 0.9, b2: 0.8, rho: 0.5, weightDecay: 0.1, k: 2 };
+backendTest("sophiaG with estimator 'empiricalFisher' (ĝ = g), refreshed every k = 2 steps", async () => {
+  const h = { lr: 0.05, b1: 0.9, b2: 0.8, rho: 0.5, weightDecay: 0.1, k: 2, estimator: 'empiricalFisher' as const };
   const exp = refRun(P0, G, () => ({ m: 0, h: 0 }), (p, g, s, t) => {
     if ((t - 1) % 2 === 0) s.h = 0.8 * s.h + 0.2 * g * g;
     s.m = 0.9 * s.m + 0.1 * g;

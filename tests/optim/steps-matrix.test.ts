@@ -130,24 +130,7 @@ backendTest('galore: rank-1 projection on the left singular vector, Adam in the 
   close(await runMatrix(O.galore({ lr, rank: 1, updateProjGap: 100, scale }), W0, Gs), exp, { label: 'galore', rtol: 1e-3, atol: 1e-5 });
 });
 
-backendTest('cosmos with full rank: the residual vanishes and the step is Adam in the eigenbasis of C', async () => {
-  const W0 = seq(4, 2, 1)[0];
-  const Gs = seq(4, 2);
-  const lr = 0.01, b1 = 0.9, b2 = 0.99, eps = 1e-8;
-  let W = W0, M: Mat = scal(W0, 0), C: Mat = [[0, 0], [0, 0]], V: Mat = scal(W0, 0);
-  let U: Mat = [];
-  const exp = Gs.map((G, k) => {
-    const t = k + 1;
-    M = add(scal(M, b1), G, 1 - b1);
-    C = add(scal(C, b2), mm(T(G), G), 1 - b2);
-    if (k === 0) U = jacobi(C).V;
-    V = add(scal(V, b2), mm(G, U).map((row) => row.map((x) => x * x)), 1 - b2);
-    const A = mm(M, U).map((row, i) => row.map((x, j) => (x / (1 - b1 ** t)) / (Math.sqrt(V[i][j] / (1 - b2 ** t)) + eps)));
-    W = add(W, mm(A, T(U)), -lr);
-    return flat(W);
-  });
-  close(await runMatrix(O.cosmos({ lr, rank: 2, b1, b2, eps, freq: 100 }), W0, Gs), exp, { label: 'cosmos', rtol: 1e-3, atol: 1e-5 });
-});
+// COSMOS (Algorithm 1 of the official code) is tested in steps-seeds.test.ts.
 
 /** Thin QR by modified Gram–Schmidt (positive R diagonal). */
 function qrQ(A: Mat): Mat {

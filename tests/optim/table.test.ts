@@ -5,7 +5,7 @@
  * Checks: finite losses throughout, state shapes stable, serialisation round trip (continuing
  * from a JSON copy of the state gives the same iterates), no tensor leak, and the loss decreased
  * by the stated factor in 200 steps. Matrix optimizers on the flat quadratic/Rosenbrock take
- * their documented vector fallback (Adam for Muon/AdaMuon/SinkGD/COSMOS/GaLore). Runs on the
+ * their documented vector fallback (Adam for Muon/AdaMuon/SinkGD/COSMOS/GaLore/Natural GaLore); Sophia-G runs its empiricalFisher option there (the objectives are not model Problems: its GNB estimator is tested in steps-seeds). Runs on the
  * default backend: wasm, or webgpu under FLOWLAB_BACKEND=webgpu (same thresholds; ~5 minutes on lavapipe).
  */
 import { test } from 'node:test';
@@ -33,12 +33,13 @@ const TABLE: Record<string, [H, number][]> = {
   adamax: [[{ lr: 0.3 }, 1e-6], [{ lr: 1 }, 3e-2], [{ lr: 0.1 }, 2e-2]],
   adagrad: [[{ lr: 1 }, 1e-6], [{ lr: 1 }, 0.1], [{ lr: 0.1 }, 3e-2]],
   adadelta: [[{ lr: 1 }, 0.3], [{ lr: 1 }, 0.2], [{ lr: 1 }, 0.5]],
+  adagradNorm: [[{ lr: 1 }, 1e-3], [{ lr: 0.3 }, 0.2], [{ lr: 1 }, 0.1]],
   lion: [[{ lr: 0.01 }, 1e-3], [{ lr: 0.03 }, 1e-2], [{ lr: 0.01 }, 0.2]],
   adabelief: [[{ lr: 0.3 }, 1e-6], [{ lr: 1 }, 1e-2], [{ lr: 0.3 }, 1e-2]],
   adamp: [[{ lr: 0.3 }, 1e-6], [{ lr: 1 }, 1e-2], [{ lr: 0.3 }, 1e-2]],
   sgdp: [[{ lr: 0.01 }, 1e-6], [{ lr: 1e-3 }, 1e-2], [{ lr: 1 }, 1e-2]],
   adan: [[{ lr: 0.3 }, 1e-6], [{ lr: 1 }, 1e-2], [{ lr: 0.3 }, 1e-2]],
-  sophiaG: [[{ lr: 0.01 }, 0.05], [{ lr: 1 }, 0.05], [{ lr: 0.01 }, 0.2]],
+  sophiaG: [[{ lr: 0.01, estimator: 'empiricalFisher' }, 0.05], [{ lr: 1, estimator: 'empiricalFisher' }, 0.05], [{ lr: 0.01, estimator: 'empiricalFisher' }, 0.2]],
   sophiaH: [[{ lr: 0.03 }, 1e-2], [{ lr: 0.1 }, 1e-2], [{ lr: 0.03 }, 1e-2]],
   diffgrad: [[{ lr: 0.3 }, 1e-6], [{ lr: 1 }, 1e-2], [{ lr: 0.1 }, 1e-2]],
   exadam: [[{ lr: 0.03 }, 1e-6], [{ lr: 0.3 }, 2e-2], [{ lr: 0.03 }, 2e-2]],
@@ -47,6 +48,7 @@ const TABLE: Record<string, [H, number][]> = {
   adafactor: [[{ lr: 0.1 }, 1e-6], [{ lr: 1 }, 3e-2], [{ lr: 0.03 }, 0.2]],
   adam8bit: [[{ lr: 0.3 }, 1e-6], [{ lr: 1 }, 1e-2], [{ lr: 0.3 }, 1e-2]],
   galore: [[{ lr: 0.3 }, 1e-6], [{ lr: 1 }, 1e-2], [{ lr: 0.1 }, 1e-2]],
+  naturalGalore: [[{ lr: 0.3 }, 1e-6], [{ lr: 1 }, 1e-2], [{ lr: 0.1 }, 1e-2]],
   muon: [[{ adam: { lr: 0.3 } }, 3e-3], [{ adam: { lr: 0.3 } }, 0.1], [{ lr: 0.1, adam: { lr: 0.03 } }, 5e-2]],
   adamuon: [[{ adam: { lr: 0.3 } }, 3e-3], [{ adam: { lr: 0.3 } }, 0.1], [{ lr: 0.3, adam: { lr: 0.03 } }, 5e-2]],
   soap: [[{ lr: 0.03 }, 1e-3], [{ lr: 0.3 }, 1e-3], [{ lr: 0.03 }, 1e-3]],
@@ -62,6 +64,8 @@ const TABLE: Record<string, [H, number][]> = {
   lars: [[{ lr: 0.03 }, 0.7], [{ lr: 1 }, 0.1], [{ lr: 1 }, 0.3]],
   prodigy: [[{}, 1e-6], [{}, 1e-2], [{}, 1e-2]],
   fosi: [[{ lr: 0.1 }, 1e-6], [{ lr: 1e-3 }, 0.1], [{ lr: 0.1 }, 0.1]],
+  sania: [[{}, 1e-3], [{}, 0.1], [{}, 0.1]],
+  saniaAdam: [[{}, 1e-3], [{}, 0.1], [{}, 0.1]],
 };
 
 const STEPS = 200;
