@@ -28,6 +28,11 @@ export interface SweepOptions {
   servers?: string[];
   /** The servers' token (one for all, or one per server). */
   token?: string | string[];
+  /**
+   * A JupyterHub to start named single-user servers on for this sweep (stopped again at the end,
+   * also on error or abort). Its runs go through the Hub's proxy like `servers` URLs. Default: none.
+   */
+  hub?: SweepHub;
   /** Concurrent local runs (child processes). Default: 1 when no servers are given, else 0. */
   local?: number;
   /** Concurrent kernels per server. Default 1. */
@@ -44,6 +49,22 @@ export interface SweepOptions {
   quiet?: boolean;
   /** Called on every scheduling event (tests and custom dashboards). */
   onEvent?: (event: SweepEvent) => void;
+  /** Stops the sweep: running runs are aborted, Hub servers stopped, and the sweep rejects with the signal's reason (finished runs stay in runs.jsonl). */
+  signal?: AbortSignal;
+}
+
+/** Where `sweep({ hub })` starts its servers. */
+export interface SweepHub {
+  /** The Hub's public URL, e.g. 'https://hub.example.org/'. */
+  url: string;
+  /** A token the Hub accepts: a user's own (from /hub/token) or an admin/service token with the servers and access:servers scopes. */
+  token: string;
+  /** Named servers to start. Default 2. */
+  servers?: number;
+  /** The Hub user whose servers they are. Default: the token's user ('flowlab-sweep' for a service token, created when missing). */
+  user?: string;
+  /** Seconds to wait for a server to start. Default 120. */
+  startTimeout?: number;
 }
 
 /** A scheduling event. */
@@ -51,7 +72,8 @@ export type SweepEvent =
   | { type: 'start'; run: SweepRun; where: string; attempt: number }
   | { type: 'finish'; record: RunRecord }
   | { type: 'retry'; run: SweepRun; where: string; error: string }
-  | { type: 'down'; where: string; message: string };
+  | { type: 'down'; where: string; message: string }
+  | { type: 'hub-server'; where: string; name: string; user: string };
 
 /** What a sweep returns. */
 export interface SweepResult {
@@ -106,23 +128,58 @@ export function sweepTable(records: RunRecord[]): aq.ColumnTable {
  */
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
   if (!options || typeof options !== 'object') throw new Error('sweep: pass an options object, e.g. sweep({ notebook: "nb.ipynb", grid: { lr: [0.1, 0.2] } }).');
-  const { notebook, grid, seeds, servers = [], token = '', perServer = 1, retries = 2, timeout = 1800, kernelName = 'flowlab', quiet = false, onEvent } = options;
-  const local = options.local ?? (servers.length ? 0 : 1);
+  const { notebook, grid, seeds, servers = [], token = '', hub, perServer = 1, retries = 2, timeout = 1800, kernelName = 'flowlab', quiet = false, onEvent, signal } = options;
+  const local = options.local ?? (servers.length || hub ? 0 : 1);
   if (!Array.isArray(servers)) throw new Error(`sweep: servers must be an array of base URLs, got ${JSON.stringify(servers)}.`);
+  if (hub !== undefined && (typeof hub !== 'object' || typeof hub.url !== 'string' || typeof hub.token !== 'string')) {
+    throw new Error('sweep: hub must be { url, token, servers? }, e.g. { url: "https://hub.example.org/", token, servers: 2 }.');
+  }
   if (!Number.isInteger(retries) || retries < 0) throw new Error(`sweep: retries must be a non-negative integer, got ${retries}.`);
   if (!(timeout > 0)) throw new Error(`sweep: timeout must be a positive number of seconds per run, got ${timeout}.`);
-  if (!servers.length && !(local > 0)) throw new Error('sweep: nowhere to run; pass servers (Jupyter server URLs) or local (a number of concurrent local runs).');
+  if (!servers.length && !hub && !(local > 0)) throw new Error('sweep: nowhere to run; pass servers (Jupyter server URLs), hub (a JupyterHub) or local (a number of concurrent local runs).');
   const tokens = Array.isArray(token) ? token : servers.map(() => token);
   if (tokens.length !== servers.length) throw new Error(`sweep: got ${tokens.length} tokens for ${servers.length} servers; pass one token for all or one per server.`);
 
   const runs = expandGrid(grid, seeds);
   const params = [...Object.keys(grid), ...(seedList(seeds) ? ['seed'] : [])];
   const nb = await loadSweepNotebook(notebook, params);
-  const { checkServer, serverExecutor } = servers.length ? await import('../remote/index.js') : ({} as typeof import('../remote/index.js'));
+  const remote = servers.length || hub ? await import('../remote/index.js') : undefined;
   const targets = servers.map((url, i) => ({ url, token: tokens[i] }));
-  const problems = (await Promise.all(targets.map((t) => checkServer(t, { kernelName })))).filter(Boolean);
+  const problems = (await Promise.all(targets.map((t) => remote!.checkServer(t, { kernelName })))).filter(Boolean);
   if (problems.length) throw new Error(`sweep: ${problems.join('\n')}\nNo run was started.`);
+  signal?.throwIfAborted();
+  const hubServers = hub ? await startHub(hub, remote!, kernelName, signal) : [];
+  try {
+    for (const s of hubServers) onEvent?.({ type: 'hub-server', where: s.url, name: s.name, user: s.user });
+    const executors: Executor[] = [
+      ...targets.map((t) => remote!.serverExecutor(t, nb.notebook, { slots: perServer, kernelName })),
+      ...hubServers.map((s) => remote!.hubExecutor(hub!, s, nb.notebook, { slots: perServer, kernelName })),
+    ];
+    return await runSweep({ ...options, local, retries, timeout, quiet }, runs, nb, executors);
+  } finally {
+    await Promise.all(hubServers.map((s) => remote!.stopHubServer(hub!, s.user, s.name).catch((e: Error) => {
+      process.stderr.write(`sweep: ${e.message}\n`);
+    })));
+  }
+}
 
+/** Starts the Hub's servers and checks each offers the kernel; on any failure stops them and throws. */
+async function startHub(hub: SweepHub, remote: typeof import('../remote/index.js'), kernelName: string, signal?: AbortSignal) {
+  const target = { url: hub.url, token: hub.token, user: hub.user };
+  const started = await remote.startHubServers(target, hub.servers ?? 2, { timeoutMs: (hub.startTimeout ?? 120) * 1000 })
+    .catch((e: Error) => { throw new Error(`sweep: ${e.message}\nNo run was started.`); });
+  const problems = signal?.aborted ? [] : (await Promise.all(started.map((s) => remote.checkServer({ url: s.url, token: hub.token }, { kernelName })))).filter(Boolean);
+  if (problems.length || signal?.aborted) {
+    await Promise.all(started.map((s) => remote.stopHubServer(target, s.user, s.name).catch(() => undefined)));
+    signal?.throwIfAborted();
+    const fix = "install the kernelspec where the Hub's single-user servers find it (on the Hub machine: `npx flowlab install --sys-prefix`, or `--prefix DIR` with DIR/share/jupyter on the servers' JUPYTER_PATH)";
+    throw new Error(`sweep: ${problems.map((p) => p!.replace(/; install it there with .*$/, `; ${fix}.`)).join('\n')}\nNo run was started.`);
+  }
+  return started;
+}
+
+async function runSweep(options: SweepOptions & { local: number; retries: number; timeout: number; quiet: boolean }, runs: SweepRun[], nb: Awaited<ReturnType<typeof loadSweepNotebook>>, remoteExecutors: Executor[]): Promise<SweepResult> {
+  const { notebook, local, retries, timeout, quiet, onEvent, signal } = options;
   const dir = resolve(options.out ?? `sweep-${basename(notebook).replace(/\.ipynb$/, '')}`);
   mkdirSync(dir, { recursive: true });
   const done = completedRuns(dir, nb.hash);
@@ -130,7 +187,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const counts: SweepCounts = { total: runs.length, skipped: runs.length - pending.length, done: runs.length - pending.length, running: 0, failed: 0, retried: 0 };
   const view = sweepProgress({ quiet });
   const executors: Executor[] = [
-    ...targets.map((t) => serverExecutor(t, nb.notebook, { slots: perServer, kernelName })),
+    ...remoteExecutors,
     ...(local > 0 ? [localExecutor(notebook, { slots: local, scratch: join(dir, '.scratch') })] : []),
   ];
   const fresh = new Map<string, RunRecord>();
@@ -140,6 +197,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     await schedule(pending, executors, {
       retries,
       timeoutMs: timeout * 1000,
+      signal,
       events: {
         onStart(run, ex, attempt) { counts.running++; view.update(counts); onEvent?.({ type: 'start', run, where: ex.name, attempt }); },
         onFinish(o) {
@@ -171,6 +229,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     rmSync(join(dir, '.scratch'), { recursive: true, force: true });
     view.close(counts);
   }
+  signal?.throwIfAborted();
   const records = runs.map((r) => fresh.get(r.key) ?? done.get(r.key)).filter((r): r is RunRecord => !!r);
   const table = sweepTable(records);
   const csvPath = join(dir, 'results.csv');
