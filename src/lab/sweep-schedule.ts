@@ -3,7 +3,9 @@
  * Jupyter server, or the local machine, with `slots` concurrent kernels). A run that fails for a
  * reason outside the notebook — its kernel died, its server stopped answering, it ran past the
  * per-run timeout — is retried (at most `retries` more times) on another executor when there is
- * one; an executor that no longer answers its health check is dropped, with a message.
+ * one; an executor that no longer answers its health check is dropped, with a message. An abort
+ * signal stops the schedule: nothing new starts, running runs are aborted (neither retried nor
+ * reported), and it resolves with the runs that finished.
  */
 import type { SweepRun } from './sweep-grid.js';
 import type { SweepNotebook } from './sweep-notebook.js';

@@ -3,7 +3,8 @@
  * parameterised execution on local kernel processes or remote Jupyter servers; every run's result
  * (`fl.lab.result(table)` in the notebook) collected into one arquero table with the parameters as
  * columns, saved as CSV and Arrow with each executed notebook beside it. Finished runs are
- * journaled in DIR/runs.jsonl as they finish, so re-running the same sweep resumes.
+ * journaled in DIR/runs.jsonl as they finish, so re-running the same sweep resumes. With `hub`,
+ * the servers are named servers the sweep starts on a JupyterHub and stops again afterwards.
  */
 import * as aq from 'arquero';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,10 @@ import { localExecutor } from './sweep-local.js';
 import { loadSweepNotebook } from './sweep-notebook.js';
 import { sweepProgress, type SweepCounts } from './sweep-progress.js';
 import { schedule, type Executor, type RunOutcome } from './sweep-schedule.js';
+import { startSweepHub, type SweepHub } from './sweep-hub.js';
 import { appendRecord, completedRuns, type RunRecord } from './sweep-store.js';
+
+export type { SweepHub } from './sweep-hub.js';
 
 /** Options of `sweep`. */
 export interface SweepOptions {
@@ -53,19 +57,6 @@ export interface SweepOptions {
   signal?: AbortSignal;
 }
 
-/** Where `sweep({ hub })` starts its servers. */
-export interface SweepHub {
-  /** The Hub's public URL, e.g. 'https://hub.example.org/'. */
-  url: string;
-  /** A token the Hub accepts: a user's own (from /hub/token) or an admin/service token with the servers and access:servers scopes. */
-  token: string;
-  /** Named servers to start. Default 2. */
-  servers?: number;
-  /** The Hub user whose servers they are. Default: the token's user ('flowlab-sweep' for a service token, created when missing). */
-  user?: string;
-  /** Seconds to wait for a server to start. Default 120. */
-  startTimeout?: number;
-}
 
 /** A scheduling event. */
 export type SweepEvent =
@@ -120,11 +111,14 @@ export function sweepTable(records: RunRecord[]): aq.ColumnTable {
 
 /**
  * Runs the sweep; resolves when every run finished (or failed for good). Bad input (no parameters
- * cell, an undeclared parameter, an unreachable server, a wrong token) throws before any run.
+ * cell, an undeclared parameter, an unreachable server, a wrong token, a Hub without named
+ * servers) throws before any run. Hub servers it started are stopped before it resolves or rejects.
  * @example
  * const s = await fl.lab.sweep({ notebook: 'lr.ipynb', grid: { lr: [0.01, 0.02, 0.04] }, seeds: 3,
  *   servers: ['http://gpu1:8888', 'http://gpu2:8888'], token, out: 'sweeps/lr' });
  * fl.plot.sweepHeatmap(s.table, { x: 'lr', y: 'seed', z: 'loss' });
+ * // or on 4 named servers of a JupyterHub, started for this sweep and stopped after it:
+ * await fl.lab.sweep({ notebook: 'lr.ipynb', grid: { lr: [0.01, 0.02] }, hub: { url: 'https://hub.example.org/', token, servers: 4 } });
  */
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
   if (!options || typeof options !== 'object') throw new Error('sweep: pass an options object, e.g. sweep({ notebook: "nb.ipynb", grid: { lr: [0.1, 0.2] } }).');
@@ -148,7 +142,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const problems = (await Promise.all(targets.map((t) => remote!.checkServer(t, { kernelName })))).filter(Boolean);
   if (problems.length) throw new Error(`sweep: ${problems.join('\n')}\nNo run was started.`);
   signal?.throwIfAborted();
-  const hubServers = hub ? await startHub(hub, remote!, kernelName, signal) : [];
+  const hubServers = hub ? await startSweepHub(hub, remote!, kernelName, signal) : [];
   try {
     for (const s of hubServers) onEvent?.({ type: 'hub-server', where: s.url, name: s.name, user: s.user });
     const executors: Executor[] = [
@@ -161,21 +155,6 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
       process.stderr.write(`sweep: ${e.message}\n`);
     })));
   }
-}
-
-/** Starts the Hub's servers and checks each offers the kernel; on any failure stops them and throws. */
-async function startHub(hub: SweepHub, remote: typeof import('../remote/index.js'), kernelName: string, signal?: AbortSignal) {
-  const target = { url: hub.url, token: hub.token, user: hub.user };
-  const started = await remote.startHubServers(target, hub.servers ?? 2, { timeoutMs: (hub.startTimeout ?? 120) * 1000 })
-    .catch((e: Error) => { throw new Error(`sweep: ${e.message}\nNo run was started.`); });
-  const problems = signal?.aborted ? [] : (await Promise.all(started.map((s) => remote.checkServer({ url: s.url, token: hub.token }, { kernelName })))).filter(Boolean);
-  if (problems.length || signal?.aborted) {
-    await Promise.all(started.map((s) => remote.stopHubServer(target, s.user, s.name).catch(() => undefined)));
-    signal?.throwIfAborted();
-    const fix = "install the kernelspec where the Hub's single-user servers find it (on the Hub machine: `npx flowlab install --sys-prefix`, or `--prefix DIR` with DIR/share/jupyter on the servers' JUPYTER_PATH)";
-    throw new Error(`sweep: ${problems.map((p) => p!.replace(/; install it there with .*$/, `; ${fix}.`)).join('\n')}\nNo run was started.`);
-  }
-  return started;
 }
 
 async function runSweep(options: SweepOptions & { local: number; retries: number; timeout: number; quiet: boolean }, runs: SweepRun[], nb: Awaited<ReturnType<typeof loadSweepNotebook>>, remoteExecutors: Executor[]): Promise<SweepResult> {

@@ -24,7 +24,7 @@ export const sweepCommand: Command = {
     "  --grid name=[v,...]  values of a parameter declared in the notebook's `parameters` cell",
     '                       (repeat for more; runs = the cartesian product)',
     '  --seeds N            also sweep `seed` over 0..N-1 (the notebook must declare `seed`)',
-    '  --local K            K concurrent local runs (default 1 when no --servers)',
+    '  --local K            K concurrent local runs (default 1 without --servers/--hub)',
     '  --servers URL,...    Jupyter server base URLs (each needs the flowlab kernelspec)',
     '  --token T            the servers\' token (or T1,T2,... one per server), or the Hub\'s',
     '  --hub URL            a JupyterHub (allow_named_servers): start N named servers there (--servers N,',
