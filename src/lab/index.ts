@@ -11,4 +11,4 @@ export {
   type Recorder, type StepContext,
 } from './recorders.js';
 export { result, readResult, RESULT_MIME, type ResultPayload, type ResultInput } from './result.js';
-export { sweep, sweepTable, type SweepOptions, type SweepResult, type SweepEvent } from './sweep.js';
+export { sweep, sweepTable, type SweepOptions, type SweepResult, type SweepEvent, type SweepHub } from './sweep.js';

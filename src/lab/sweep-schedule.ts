@@ -3,7 +3,9 @@
  * Jupyter server, or the local machine, with `slots` concurrent kernels). A run that fails for a
  * reason outside the notebook — its kernel died, its server stopped answering, it ran past the
  * per-run timeout — is retried (at most `retries` more times) on another executor when there is
- * one; an executor that no longer answers its health check is dropped, with a message.
+ * one; an executor that no longer answers its health check is dropped, with a message. An abort
+ * signal stops the schedule: nothing new starts, running runs are aborted (neither retried nor
+ * reported), and it resolves with the runs that finished.
  */
 import type { SweepRun } from './sweep-grid.js';
 import type { SweepNotebook } from './sweep-notebook.js';
@@ -60,6 +62,8 @@ export interface ScheduleOptions {
   /** Per-run time limit in ms (default 30 min). */
   timeoutMs?: number;
   events?: ScheduleEvents;
+  /** Stops the schedule: no new run starts, running ones are aborted, and it resolves with what finished. */
+  signal?: AbortSignal;
 }
 
 interface Job { run: SweepRun; attempts: number; avoid: Set<Executor> }
@@ -68,15 +72,20 @@ interface Job { run: SweepRun; attempts: number; avoid: Set<Executor> }
  * Runs every run on the executors; resolves when each one is done or lost (never rejects).
  * @example const outcomes = await schedule(expandGrid({ lr: [0.1, 0.2] }), [localExecutor(nb, { slots: 2 })]);
  */
-export function schedule(runs: SweepRun[], executors: Executor[], { retries = 2, timeoutMs = 30 * 60_000, events = {} }: ScheduleOptions = {}): Promise<RunOutcome[]> {
+export function schedule(runs: SweepRun[], executors: Executor[], { retries = 2, timeoutMs = 30 * 60_000, events = {}, signal }: ScheduleOptions = {}): Promise<RunOutcome[]> {
   const queue: Job[] = runs.map((run) => ({ run, attempts: 0, avoid: new Set() }));
   const alive = new Set(executors);
   const busy = new Map<Executor, number>(executors.map((e) => [e, 0]));
   const outcomes: RunOutcome[] = [];
+  const inFlight = new Set<AbortController>();
   let running = 0;
   return new Promise((resolve) => {
     const finish = (o: RunOutcome) => { outcomes.push(o); events.onFinish?.(o); };
     const pump = () => {
+      if (signal?.aborted) {
+        if (running === 0) resolve(outcomes);
+        return;
+      }
       for (let i = 0; i < queue.length;) {
         const free = [...alive].filter((e) => busy.get(e)! < e.slots);
         if (!free.length) break;
@@ -101,6 +110,7 @@ export function schedule(runs: SweepRun[], executors: Executor[], { retries = 2,
       events.onStart?.(job.run, ex, job.attempts);
       const t0 = performance.now();
       const ctl = new AbortController();
+      inFlight.add(ctl);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
@@ -115,6 +125,7 @@ export function schedule(runs: SweepRun[], executors: Executor[], { retries = 2,
         },
         async (err: unknown) => {
           if (!ctl.signal.aborted) ctl.abort(err);
+          if (signal?.aborted) return; // stopped from outside: neither retried nor recorded
           const message = (err as Error)?.message ?? String(err);
           job.avoid.add(ex);
           if (alive.has(ex)) {
@@ -129,12 +140,14 @@ export function schedule(runs: SweepRun[], executors: Executor[], { retries = 2,
           }
         },
       ).finally(() => {
+        inFlight.delete(ctl);
         clearTimeout(timer);
         busy.set(ex, busy.get(ex)! - 1);
         running--;
         pump();
       });
     };
+    signal?.addEventListener('abort', () => { for (const c of inFlight) c.abort(signal.reason); pump(); }, { once: true });
     pump();
   });
 }

@@ -82,3 +82,22 @@ test('a run past the per-run timeout is aborted and retried on another executor'
   assert.equal(o.status, 'done');
   assert.equal(o.where, 'fast');
 });
+
+test('an aborted schedule starts nothing more, aborts running runs without retrying them, and resolves with what finished', async () => {
+  const runs = expandGrid({ x: [1, 2, 3, 4, 5, 6] });
+  const ctl = new AbortController();
+  const told: string[] = [], retried: string[] = [];
+  // Each run finishes when its signal aborts (rejecting) or after 20 ms; the third start aborts the schedule.
+  const ex = fake('a', 2, async (r) => { await sleep(20); return ok(r); });
+  const run = ex.run.bind(ex);
+  ex.run = (r, signal) => {
+    if (ex.started.length === 2) queueMicrotask(() => ctl.abort(new Error('stop')));
+    return Promise.race([run(r, signal), new Promise<never>((_, rej) => signal.addEventListener('abort', () => { told.push(r.key); rej(signal.reason); }))]);
+  };
+  const outcomes = await schedule(runs, [ex], { signal: ctl.signal, events: { onRetry: (r) => retried.push(r.key) } });
+  assert.equal(ex.started.length, 3, 'no run started after the abort');
+  assert.equal(told.length, 2, 'the two running runs were told to stop');
+  assert.deepEqual(retried, [], 'aborted runs are not retried');
+  assert.equal(outcomes.length, 1, 'only the run that finished before the abort is reported');
+  assert.equal(outcomes[0]!.status, 'done');
+});
