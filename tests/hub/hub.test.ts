@@ -17,20 +17,8 @@ import { sweep, type SweepEvent } from '../../src/lab/sweep.js';
 import { repoRoot, runProcess } from '../kernel/helpers.js';
 import { hubApi, hubMissing, startHub, userServers, waitFor, type TestHub } from './hubs.js';
 
-const notebook = join(repoRoot(), 'tests', 'sweep', 'fixtures', 'bowl.ipynb');
+import { closedForm, grid, rowsOf, STEPS, bowlNotebook as notebook } from '../sweep/bowl.js';
 const cli = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
-const grid = { lr: [0.05, 0.1, 0.2] };
-const STEPS = 5; // the fixture's default `steps`
-
-/** GD on L = ½(w₁² + 4w₂²) from (1 + seed, −1): wᵢ(k) = (1 − η aᵢ)ᵏ wᵢ(0). */
-function closedForm(lr: number, seed: number) {
-  const w1 = Math.pow(1 - lr, STEPS) * (1 + seed);
-  const w2 = Math.pow(1 - 4 * lr, STEPS) * -1;
-  return { w1, w2, finalLoss: 0.5 * (w1 * w1 + 4 * w2 * w2) };
-}
-
-type Row = { lr: number; seed: number; finalLoss: number; w1: number; w2: number };
-const rowsOf = (t: { objects(): object[] }) => (t.objects() as Row[]).sort((a, b) => a.lr - b.lr || a.seed - b.seed);
 
 const skip = hubMissing();
 if (skip) console.log(`# tests/hub skipped: ${skip}`);

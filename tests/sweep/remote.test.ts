@@ -10,22 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sweep, type SweepEvent } from '../../src/lab/sweep.js';
-import { repoRoot } from '../kernel/helpers.js';
 import { freePort, jupyterHome, startServer, type TestServer } from './servers.js';
 
-const notebook = join(repoRoot(), 'tests', 'sweep', 'fixtures', 'bowl.ipynb');
-const grid = { lr: [0.05, 0.1, 0.2] };
-const STEPS = 5; // the fixture's default `steps`
-
-/** GD on L = ½(w₁² + 4w₂²) from (1 + seed, −1): wᵢ ← (1 − η aᵢ) wᵢ, so wᵢ(k) = (1 − η aᵢ)ᵏ wᵢ(0). */
-function closedForm(lr: number, seed: number) {
-  const w1 = Math.pow(1 - lr, STEPS) * (1 + seed);
-  const w2 = Math.pow(1 - 4 * lr, STEPS) * -1;
-  return { w1, w2, finalLoss: 0.5 * (w1 * w1 + 4 * w2 * w2) };
-}
-
-type Row = { lr: number; seed: number; finalLoss: number; w1: number; w2: number };
-const rowsOf = (t: { objects(): object[] }) => (t.objects() as Row[]).sort((a, b) => a.lr - b.lr || a.seed - b.seed);
+import { closedForm, grid, rowsOf, bowlNotebook as notebook } from './bowl.js';
 
 test('a sweep over three Jupyter servers survives one being killed, matches a local sweep, and resumes', { timeout: 280_000 }, async () => {
   console.debug = () => undefined; // @jupyterlab/services logs each WebSocket
