@@ -4,7 +4,7 @@
  * with `fl.lab.result(r.runs)`.
  */
 import * as aq from 'arquero';
-import { benchmarkScore, median, performanceProfile } from './performance-profile.js';
+import { benchmarkScore, median, performanceProfile, timeOf } from './performance-profile.js';
 
 type Row = Record<string, unknown>;
 
@@ -22,7 +22,6 @@ export const PROFILE_MEASURES = ['steps', 'time'] as const;
 export function benchmarkTables(runs: aq.ColumnTable | Row[], { maxRatio = 4 }: { maxRatio?: number } = {}): { summary: aq.ColumnTable; profiles: aq.ColumnTable; scores: aq.ColumnTable } {
   const rows: Row[] = (Array.isArray(runs) ? runs : (runs.objects() as Row[])).map((r) => ({ ...r, phase: (r.phase as string | undefined) ?? 'tuned' }));
   for (const c of ['problem', 'optimizer', 'steps', 'time']) if (rows.length && !(c in rows[0])) throw new Error(`benchmarkTables: the runs table has no column '${c}' (columns: ${Object.keys(rows[0]).join(', ')}); pass benchmark().runs or a sweep of fl.lab.result(r.runs).`);
-  const num = (v: unknown) => (typeof v === 'number' && !Number.isNaN(v) ? v : Infinity);
   const phases = [...new Set(rows.map((r) => r.phase))];
   const summary: Row[] = [], profiles: Row[] = [], scores: Row[] = [];
   for (const phase of phases) {
@@ -35,8 +34,8 @@ export function benchmarkTables(runs: aq.ColumnTable | Row[], { maxRatio = 4 }: 
     for (const group of cells.values()) {
       summary.push({
         phase, problem: group[0].problem, optimizer: group[0].optimizer,
-        steps: median(group.map((r) => num(r.steps))), time: median(group.map((r) => num(r.time))),
-        reached: group.filter((r) => Number.isFinite(num(r.steps))).length, seeds: group.length,
+        steps: median(group.map((r) => timeOf(r.steps))), time: median(group.map((r) => timeOf(r.time))),
+        reached: group.filter((r) => Number.isFinite(timeOf(r.steps))).length, seeds: group.length,
       });
     }
     for (const by of PROFILE_MEASURES) {

@@ -17,7 +17,11 @@ export interface ProfileOptions {
 
 type Row = Record<string, unknown>;
 const rowsOf = (t: aq.ColumnTable | Row[]) => (Array.isArray(t) ? t : (t.objects() as Row[]));
-const timeOf = (v: unknown) => (typeof v === 'number' && v >= 0 && !Number.isNaN(v) ? v : Infinity);
+/** A time to target from a table cell: numbers (and numeric strings, as CSV or JSON give 'Infinity') ≥ 0; anything else is a miss (∞). */
+export function timeOf(v: unknown): number {
+  const x = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return x >= 0 ? x : Infinity;
+}
 
 /**
  * The median of xs, Infinity counting as a value (AlgoPerf's median over studies: a miss in the
