@@ -26,30 +26,42 @@
 // **Problems** (three small ones, each with a held-out target on accuracy): an MLP on MNIST
 // digits (14×14, 10 classes), a small CNN on the same digits, and a one-block causal transformer
 // on the sorting task of the central-flows paper (next-token accuracy on the sorted half).
-// *quick*: 1000 training examples, budgets of 40 steps, 3 trials per optimizer, 2 scoring
-// seeds — minutes on a CPU, so the claims below are the ones a budget this small can test.
-// *paper*: 5000 examples, 400 steps, AlgoPerf's 5 trials, 3 seeds, larger models.
+// *quick*: 1000 training examples, budgets of 40 steps, 3 trials per optimizer, 2 scoring seeds
+// (one for the defaults) — a minute on a CPU. *paper*: 5000 examples, 400 steps, AlgoPerf's 5
+// trials, 3 seeds, larger models; its targets are first guesses, not yet calibrated by a run (flowlab
+// has not run this notebook at paper scale; do so on a GPU before trusting them).
 //
 // **Optimizers.** AdamW, Lion, SOAP, Muon, Schedule-Free AdamW, SANIA (and Nesterov momentum at
 // paper scale); scheduled ones use AlgoPerf's baseline schedule (5 % linear warm-up, cosine decay
-// to zero at the budget).
+// to zero at the budget). Each scored run of the tuned point continues to the budget after the
+// target, so its accuracy after the budget is known too.
 //
 // **Checked below** (the last cell prints PASS/FAIL):
 // 1. the protocol: every optimizer got exactly the same number of trials, each inside its documented
-//    space; the profiles and scores equal a recomputation from the per-problem step counts by hand;
-// 2. *hand-picked defaults mislead* (both papers): ranked by held-out accuracy after the budget at
-//    each optimizer's published defaults, the optimizers come out in a different order than ranked
-//    by the AlgoPerf score after equal tuning;
-// 3. *under-tuned baselines inflate speed-ups* (Wen et al.): AdamW at its defaults reaches no target
-//    within the budget, while tuned it reaches the target on every problem;
-// 4. *matrix-based optimizers are fastest at small scale* (Wen et al.: Muon and SOAP beat AdamW and
-//    Lion in steps at 0.1–0.5B parameters): on every problem Muon or SOAP reaches the target in
-//    fewer median steps than both AdamW and Lion.
+//    space; the profiles and scores equal a recomputation from the per-seed step counts by hand;
+// 2. *quick scale — the search space is part of the optimizer* (AlgoPerf makes the space part of the
+//    submission): a 40-step budget wants larger steps than runs of thousands of steps (the convex
+//    bound of the `schedules-convex-theory` notebook puts the best rate at ∝ 1/√T), so AdamW, Lion and
+//    SOAP, whose ranges come from AlgoPerf's long runs, always pick their largest-η trial;
+// 3. *quick scale — under-tuned baselines inflate speed-ups* (Wen et al.: the 1.5–2× speed-ups claimed
+//    over AdamW shrink to ≤ 1.4× once AdamW is tuned properly): AdamW over AlgoPerf's range is more
+//    than 2× slower than the fastest optimizer (or misses the target) on most problems; the same AdamW
+//    with its η range one decade higher (a control run beside the benchmark, same number of trials)
+//    reaches every target within 2× of the fastest optimizer's median steps;
+// 4. *paper scale* — equal tuning narrows the gaps the defaults show (on every problem the spread of
+//    test accuracy after the budget across optimizers is smaller tuned than at the published defaults);
+//    the two protocols rank differently (some pair of optimizers swaps); Muon or SOAP needs fewer
+//    steps than AdamW and Lion on every problem (Wen et al.: matrix-based optimizers are fastest at
+//    0.1–0.5B parameters).
 //
-// **Not tested at this scale** (stated, not checked): Wen et al.'s finding that the speed-up
-// shrinks with model size (one size here); AlgoPerf's wall-clock ranking (timings on a shared CPU
-// are noisy — the time profile is shown, not checked); that the winners of AlgoPerf's competition
-// (Distributed Shampoo, Schedule-Free AdamW) win on its workloads.
+// **Not tested at quick scale** (stated, not checked): the claims of item 4. At 40 steps with 3
+// trials, tuning cannot equalise optimizers whose ranges stop short of the step size the budget
+// wants (item 2), and both protocols rank mostly by the step size each range or default allows — so
+// whether a pair swaps, or a spread shrinks, is an accident of the set-up (changing the batch sizes
+// flipped both while this notebook was written). **Not tested at any scale here**: Wen et al.'s
+// finding that speed-ups shrink with model size (one size here); AlgoPerf's wall-clock ranking
+// (timings on a shared CPU are noisy — the time profile is shown, not checked); that the winners of
+// AlgoPerf's competition (Distributed Shampoo, Schedule-Free AdamW) win on its workloads.
 
 // %% parameters
 // Parameters (papermill convention; `-p scale=paper` or FLOWLAB_SCALE=paper for the larger problems).
@@ -63,7 +75,7 @@ import * as fl from 'flowlab';
 import * as aq from 'arquero';
 const quick = (scale as string) !== 'paper';
 const cfg = quick
-  ? { n: 1000, held: 250, hidden: 32, cnnWidth: 4, sortLength: 4, dModel: 16, layers: 1, batch: { mlp: 64, cnn: 32, seq: 32 }, steps: 40, evalEvery: 4, trials: 3, seeds: [1, 2], defaultSeeds: [1], targets: { mlp: 0.75, cnn: 0.65, seq: 0.85 } }
+  ? { n: 1000, held: 200, hidden: 32, cnnWidth: 4, sortLength: 4, dModel: 16, layers: 1, batch: { mlp: 64, cnn: 16, seq: 16 }, steps: 40, evalEvery: 5, trials: 3, seeds: [1, 2], defaultSeeds: [1], targets: { mlp: 0.75, cnn: 0.65, seq: 0.85 } }
   : { n: 5000, held: 1000, hidden: 128, cnnWidth: 16, sortLength: 8, dModel: 32, layers: 2, batch: { mlp: 128, cnn: 64, seq: 64 }, steps: 400, evalEvery: 20, trials: 5, seeds: [1, 2, 3], defaultSeeds: [1, 2, 3], targets: { mlp: 0.95, cnn: 0.95, seq: 0.97 } };
 const names = optimizers.length ? optimizers : ['adamw', 'lion', 'soap', 'muon', 'scheduleFreeAdamw', 'sania', ...(quick ? [] : ['nesterov'])];
 const digits = fl.data.mnist({ n: cfg.n, classes: 10, pool: 2, seed: 0 });
@@ -99,35 +111,14 @@ for (const name of names) console.log(`${name}: ${fl.lab.benchmarkOptimizers[nam
 aq.from(spaceRows)
 
 // %% code
-const bench = await fl.lab.benchmark({ problems, optimizers: names, budget: cfg.trials, seeds: cfg.seeds, defaults: { seeds: cfg.defaultSeeds } });
-bench.summary.filter((d: any) => d.phase === 'tuned').select('problem', 'optimizer', 'steps', 'time', 'reached', 'seeds')
-
-// %% code
-// Performance profiles after equal tuning, by steps to the target (AlgoPerf's Figure: ρ_s(τ) for τ ∈ [1, 4]).
-fl.plot.lines(bench.profiles.filter((d: any) => d.phase === 'tuned' && d.by === 'steps'), { x: 'tau', y: 'rho', color: 'optimizer', title: 'Performance profiles after equal tuning: fraction of problems solved within τ× the fewest steps', yTitle: 'fraction of problems ρ(τ)' })
-
-// %% code
-// The same by training seconds (evaluations off the clock) — shown, not checked: it depends on the machine.
-fl.plot.lines(bench.profiles.filter((d: any) => d.phase === 'tuned' && d.by === 'time'), { x: 'tau', y: 'rho', color: 'optimizer', title: 'Performance profiles by training time (this machine)', yTitle: 'fraction of problems ρ(τ)' })
-
-// %% code
-// Held-out accuracy of the scoring runs (tuned point, every seed) against steps.
-const curves = bench.curves.filter((d: any) => d.phase === 'tuned').derive({ run: (d: any) => d.optimizer + ' seed ' + d.seed });
-fl.plot.lines(curves, { x: 'step', y: 'accuracy', color: 'optimizer', facet: 'problem', title: 'Test accuracy of the tuned runs (each seed), until the target', yTitle: 'test accuracy' })
-
-// %% code
-// The naive protocol beside the benchmark: one run at each optimizer's published defaults, ranked
-// by test accuracy after the whole budget (default runs never stop early).
-const defaultRuns = bench.runs.filter((d: any) => d.phase === 'default').objects() as any[];
-const scores = bench.scores.objects() as any[];
-const tunedScore = (o: string) => scores.find((s) => s.phase === 'tuned' && s.by === 'steps' && s.optimizer === o).score;
-const meanDefaultAcc = (o: string) => { const xs = defaultRuns.filter((r) => r.optimizer === o).map((r) => r.accuracy as number); return xs.reduce((a, b) => a + b, 0) / xs.length; };
-aq.from(names.map((o) => ({ optimizer: o, 'defaults: mean test accuracy after the budget': meanDefaultAcc(o), 'defaults: targets reached': defaultRuns.filter((r) => r.optimizer === o && r.reached).length, 'tuned: AlgoPerf score (steps)': tunedScore(o) })))
+const bench = await fl.lab.benchmark({ problems, optimizers: names, budget: cfg.trials, seeds: cfg.seeds, defaults: { seeds: cfg.defaultSeeds }, runToBudget: true });
+bench.summary.filter((d: any) => d.phase === 'tuned').select('problem', 'optimizer', 'steps', 'time', 'reached', 'seeds', 'accuracy')
 
 // %% code
 // A control for the budget (quick scale): AdamW over AlgoPerf's space with the learning-rate range
-// one decade higher, [1e-3, 1e-1]. If the 40-step budget — not AdamW — is what keeps AlgoPerf's
-// AdamW from the targets, this version reaches them. Kept out of the profiles (it is AdamW again).
+// one decade higher, [1e-3, 1e-1], tuned with the same number of trials. If the 40-step budget — not
+// AdamW — is what keeps AlgoPerf's AdamW from the targets, this version reaches them. Kept out of the
+// profiles (it is AdamW again, and the other optimizers kept their documented spaces).
 const adamwWide: fl.lab.BenchmarkOptimizer = {
   ...fl.lab.benchmarkOptimizers.adamw, name: 'adamw (η range ×10)',
   space: { ...fl.lab.benchmarkOptimizers.adamw.space, lr: { min: 1e-3, max: 1e-1, scale: 'log' } },
@@ -135,6 +126,36 @@ const adamwWide: fl.lab.BenchmarkOptimizer = {
 };
 const control = quick ? await fl.lab.benchmark({ problems, optimizers: [adamwWide], budget: cfg.trials, seeds: cfg.seeds }) : null;
 control?.summary.select('problem', 'optimizer', 'steps', 'reached', 'seeds')
+
+// %% code
+// Performance profiles after equal tuning, by steps to the target (AlgoPerf's figure: ρ_s(τ) for
+// τ ∈ [1, 4]; an optimizer at 0 reached no target within 4× of the fastest). Right: the same runs
+// with the AdamW control added as one more contestant.
+const stepProfile = (t: any) => t.filter((d: any) => d.phase === 'tuned' && d.by === 'steps');
+const withControl = control ? fl.lab.benchmarkTables(bench.runs.concat(control.runs)).profiles : null;
+fl.plot.subplots([
+  fl.plot.lines(stepProfile(bench.profiles), { x: 'tau', y: 'rho', color: 'optimizer', title: 'documented spaces' }),
+  ...(withControl ? [fl.plot.lines(stepProfile(withControl), { x: 'tau', y: 'rho', color: 'optimizer', title: '+ AdamW with η range ×10' })] : []),
+], { cols: withControl ? 2 : 1, title: 'Performance profiles by steps: fraction of problems within τ× the fastest', height: 480 })
+
+// %% code
+// The same by training seconds (evaluations off the clock) — shown, not checked: it depends on the machine.
+fl.plot.lines(bench.profiles.filter((d: any) => d.phase === 'tuned' && d.by === 'time'), { x: 'tau', y: 'rho', color: 'optimizer', title: 'Performance profiles by training time (this machine)', yTitle: 'fraction of problems ρ(τ)' })
+
+// %% code
+// Held-out accuracy of the scoring runs of the tuned point (first seed) against steps.
+const curves = aq.from((bench.curves.objects() as any[]).filter((d) => d.phase === 'tuned' && d.seed === cfg.seeds[0]));
+fl.plot.lines(curves, { x: 'step', y: 'accuracy', color: 'optimizer', facet: 'problem', title: `Test accuracy of the tuned runs (seed ${cfg.seeds[0]}) against steps`, yTitle: 'test accuracy' })
+
+// %% code
+// The naive protocol beside the benchmark: one run at each optimizer's published defaults, judged
+// by test accuracy after the whole budget — against the tuned point's accuracy after the same budget.
+const summary = bench.summary.objects() as any[];
+const acc = (phase: string, p: string, o: string) => summary.find((r) => r.phase === phase && r.problem === p && r.optimizer === o).accuracy as number;
+const scores = bench.scores.objects() as any[];
+const tunedScore = (o: string) => scores.find((s) => s.phase === 'tuned' && s.by === 'steps' && s.optimizer === o).score as number;
+const meanOver = (f: (p: string) => number) => problems.reduce((a, p) => a + f(p.name), 0) / problems.length;
+aq.from(names.map((o) => ({ optimizer: o, 'defaults: test accuracy after the budget (mean over problems)': meanOver((p) => acc('default', p, o)), 'tuned: test accuracy after the budget': meanOver((p) => acc('tuned', p, o)), 'tuned: AlgoPerf score (steps)': tunedScore(o) })))
 
 // %% code
 // Check the claims against independent recomputations and the papers' predictions.
@@ -163,26 +184,35 @@ const scoreDiff = Math.max(...names.map((o) => Math.abs(scoreByHand(o) - tunedSc
 const rhoOk = names.every((o) => [1, 1.5, 2, 3, 4].every((tau) => rhoOf(o, tau) === rhoByHand(o, tau)));
 claims.push([rhoOk && scoreDiff < 2e-3,
   `performance profiles and AlgoPerf scores recomputed by hand from the per-seed step counts: ρ(τ) equal at τ = 1, 1.5, 2, 3, 4 for every optimizer; the exact integral differs from the trapezoid rule on 3001 points by ≤ ${scoreDiff.toExponential(1)} (scores ${names.map((o) => `${o} ${tunedScore(o).toFixed(3)}`).join(', ')})`]);
-// 3. Hand-picked defaults vs equal tuning: do the two protocols order the optimizers alike?
-const naive = (o: string) => meanDefaultAcc(o);
-const pairs = names.flatMap((a, i) => names.slice(i + 1).map((b) => [a, b]));
-const sgn = (x: number) => (x > 1e-12 ? 1 : x < -1e-12 ? -1 : 0);
-const discordant = pairs.filter(([a, b]) => sgn(naive(a) - naive(b)) * sgn(tunedScore(a) - tunedScore(b)) < 0);
-const concordant = pairs.filter(([a, b]) => sgn(naive(a) - naive(b)) * sgn(tunedScore(a) - tunedScore(b)) > 0);
-const rank = (f: (o: string) => number) => [...names].sort((a, b) => f(b) - f(a)).join(' > ');
-claims.push([discordant.length > 0,
-  `hand-picked defaults mislead: one run at the published defaults, ranked by test accuracy after ${cfg.steps} steps, gives ${rank(naive)}; equal tuning ranked by AlgoPerf score gives ${rank(tunedScore)}; ${discordant.length} of ${pairs.length} pairs swap (${discordant.map(([a, b]) => `${a}/${b}`).join(', ')}), ${concordant.length} agree — Kendall τ = ${((concordant.length - discordant.length) / pairs.length).toFixed(2)} < 1`]);
-// 4. quick: the budget decides through the search space's top learning rate.
 if (quick && control) {
+  // 3 (quick). The budget decides through the search space's top learning rate.
   const capped = ['adamw', 'lion', 'soap'].filter((o) => names.includes(o));
   const topPicked = capped.every((o) => problemNames.every((p) => { const mine = trials.filter((x) => x.problem === p && x.optimizer === o); const sel = mine.find((x) => x.selected); return sel.lr === Math.max(...mine.map((x) => x.lr)); }));
+  claims.push([topPicked,
+    `the search space is part of the optimizer (AlgoPerf), and a short budget wants large steps: at ${cfg.steps} steps the fastest trial of ${capped.join(', ')} is its largest-η trial on every problem (their ranges come from runs of thousands of steps)`]);
+  // 4 (quick). Under-tuned AdamW makes every other optimizer look infinitely faster; a well-ranged AdamW is within 2× of the best.
   const wide = control.summary.objects() as any[];
-  const wideSolved = wide.filter((r) => Number.isFinite(r.steps)).length;
-  const adamwSolved = problemNames.filter((p) => Number.isFinite(t(p, 'adamw'))).length;
-  claims.push([topPicked && wideSolved >= 2 && wideSolved > adamwSolved,
-    `the search space is part of the optimizer (AlgoPerf), and a short budget wants large steps: at ${cfg.steps} steps the fastest trial of ${capped.join(', ')} is always its largest-η trial (their ranges were built for runs of thousands of steps), and AdamW over the same space with η one decade higher reaches the target on ${wideSolved} of ${problemNames.length} problems (median over seeds) against ${adamwSolved} — so the quick-scale ranking reflects the spaces' top learning rates, not the update rules`]);
+  const wideSteps = (p: string) => wide.find((r) => r.problem === p).steps as number;
+  const bestOther = (p: string) => Math.min(...names.map((o) => t(p, o)));
+  const ratios = problemNames.map((p) => wideSteps(p) / Math.min(bestOther(p), wideSteps(p)));
+  const narrowRatio = (p: string) => t(p, 'adamw') / bestOther(p);
+  const inflated = problemNames.filter((p) => narrowRatio(p) > 2);
+  const fmtRatio = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : 'missed');
+  claims.push([inflated.length >= 2 && ratios.every((r) => r <= 2),
+    `under-tuned baselines inflate speed-ups (Wen et al. 2025): AdamW over AlgoPerf's range is more than 2× slower than the fastest optimizer on ${inflated.length} of ${problemNames.length} problems (${problemNames.map((p) => `${p} ${fmtRatio(narrowRatio(p))}`).join(', ')}), while over a range one decade higher it needs ${problemNames.map((p, i) => `${wideSteps(p)} steps on ${p} (${ratios[i].toFixed(2)}× the fastest optimizer's ${bestOther(p)})`).join(', ')} — within 2× everywhere`]);
 } else if (!quick) {
-  // Wen et al. 2025: matrix-based optimizers (Muon, SOAP) need fewer steps than AdamW and Lion at small scale.
+  // 4 (paper). Equal tuning narrows the gaps; the two protocols rank differently; matrix-based optimizers are fastest.
+  const spread = (phase: string, p: string) => { const xs = names.map((o) => acc(phase, p, o)); return Math.max(...xs) - Math.min(...xs); };
+  const narrower = problemNames.filter((p) => spread('tuned', p) < spread('default', p));
+  claims.push([narrower.length === problemNames.length,
+    `equal tuning narrows the gaps that defaults show: the spread (best − worst) of test accuracy after ${cfg.steps} steps across the ${names.length} optimizers shrinks on ${narrower.length} of ${problemNames.length} problems (${problemNames.map((p) => `${p}: ${spread('default', p).toFixed(3)} at the defaults → ${spread('tuned', p).toFixed(3)} tuned`).join('; ')})`]);
+  const naive = (o: string) => meanOver((p) => acc('default', p, o));
+  const pairs = names.flatMap((a, i) => names.slice(i + 1).map((b) => [a, b]));
+  const sgn = (x: number) => (x > 1e-12 ? 1 : x < -1e-12 ? -1 : 0);
+  const swapped = pairs.filter(([a, b]) => sgn(naive(a) - naive(b)) * sgn(tunedScore(a) - tunedScore(b)) < 0);
+  const rank = (f: (o: string) => number) => [...names].sort((a, b) => f(b) - f(a)).map((o) => `${o} ${f(o).toFixed(2)}`).join(' > ');
+  claims.push([swapped.length > 0,
+    `hand-picked defaults mislead: one run at the published defaults ranks ${rank(naive)} (test accuracy after the budget); equal tuning ranks ${rank(tunedScore)} (AlgoPerf score); ${swapped.length} of ${pairs.length} pairs swap (${swapped.map(([a, b]) => `${a}/${b}`).join(', ')})`]);
   const matrixFirst = problemNames.filter((p) => Math.min(t(p, 'muon'), t(p, 'soap')) < Math.min(t(p, 'adamw'), t(p, 'lion')));
   claims.push([matrixFirst.length === problemNames.length,
     `matrix-based optimizers are fastest at small scale (Wen et al. 2025): Muon or SOAP reaches the target in fewer median steps than both AdamW and Lion on ${matrixFirst.length} of ${problemNames.length} problems (${problemNames.map((p) => `${p}: Muon ${t(p, 'muon')}, SOAP ${t(p, 'soap')}, AdamW ${t(p, 'adamw')}, Lion ${t(p, 'lion')}`).join('; ')})`]);
@@ -193,3 +223,4 @@ for (const [ok, text] of claims) console.log(`${ok ? 'PASS' : 'FAIL'}: ${text}`)
 // The scored runs as this notebook's result: `flowlab sweep` collects them from every kernel, and
 // fl.lab.benchmarkTables(sweep.table) recomputes the profiles and scores over the union.
 fl.lab.result(bench.runs);
+bench.scores.filter((d: any) => d.phase === 'tuned')

@@ -26,6 +26,12 @@ export interface BenchmarkOptions {
    * { seeds } (other seeds, e.g. one run each: the "one run at the paper's defaults" protocol). Default false.
    */
   defaults?: boolean | { seeds: number | number[] };
+  /**
+   * Let the scored runs of the tuned point continue to the step budget after meeting the target
+   * (default false: AlgoPerf's "until the target or max_runtime"). Steps and time to the target are
+   * the same either way; the final metrics and curves then describe whole runs.
+   */
+  runToBudget?: boolean;
   /** Seed of the scrambled Halton search (default 0; the same for every optimizer). */ searchSeed?: number;
   /** Seed of the tuning runs (default 0). */ tuneSeed?: number;
   /** Print one line per optimizer × problem (default true), or a function receiving the lines. */ progress?: boolean | ((line: string) => void);
@@ -106,7 +112,7 @@ const fmt = (v: HyperValue) => (typeof v === 'number' ? +v.toPrecision(3) : v);
 export async function benchmark(o: BenchmarkOptions): Promise<BenchmarkResult> {
   const { trials, seeds, defaultSeeds } = checkOptions(o);
   const optimizers = o.optimizers.map((s) => benchmarkOptimizer(s));
-  const { searchSeed = 0, tuneSeed = 0 } = o;
+  const { searchSeed = 0, tuneSeed = 0, runToBudget = false } = o;
   const log = o.progress === false ? () => {} : typeof o.progress === 'function' ? o.progress : (line: string) => console.log(line);
   const trialRows: Array<Record<string, unknown>> = [], runRows: Array<Record<string, unknown>> = [], curveRows: Array<Record<string, unknown>> = [];
   const curveOf = (r: RunToTargetResult, base: Record<string, unknown>) => { for (const c of r.curve) curveRows.push({ ...base, ...c }); };
@@ -129,7 +135,7 @@ export async function benchmark(o: BenchmarkOptions): Promise<BenchmarkResult> {
       for (const [phase, h, phaseSeeds] of scored) {
         const got: number[] = [];
         for (const seed of phaseSeeds) {
-          const r = await runToTarget(p, s, h, { seed, split: 'test', target, stopAtTarget: phase === 'tuned' });
+          const r = await runToTarget(p, s, h, { seed, split: 'test', target, stopAtTarget: phase === 'tuned' && !runToBudget });
           runRows.push({ phase, problem: p.name, optimizer: s.name, seed, ...rowOf(r, h) });
           curveOf(r, { phase, problem: p.name, optimizer: s.name, trial: phase === 'tuned' ? best : -1, seed, split: 'test' });
           got.push(r.steps);
