@@ -34,7 +34,7 @@
 // **Optimizers.** AdamW, Lion, SOAP, Muon, Schedule-Free AdamW, SANIA (and Nesterov momentum at
 // paper scale); scheduled ones use AlgoPerf's baseline schedule (5 % linear warm-up, cosine decay
 // to zero at the budget). Each scored run of the tuned point continues to the budget after the
-// target, so its accuracy after the budget is known too.
+// target at paper scale, so its accuracy after the budget is known too (claim 4).
 //
 // **Checked below** (the last cell prints PASS/FAIL):
 // 1. the protocol: every optimizer got exactly the same number of trials, each inside its documented
@@ -111,7 +111,7 @@ for (const name of names) console.log(`${name}: ${fl.lab.benchmarkOptimizers[nam
 aq.from(spaceRows)
 
 // %% code
-const bench = await fl.lab.benchmark({ problems, optimizers: names, budget: cfg.trials, seeds: cfg.seeds, defaults: { seeds: cfg.defaultSeeds }, runToBudget: true });
+const bench = await fl.lab.benchmark({ problems, optimizers: names, budget: cfg.trials, seeds: cfg.seeds, defaults: { seeds: cfg.defaultSeeds }, runToBudget: !quick });
 bench.summary.filter((d: any) => d.phase === 'tuned').select('problem', 'optimizer', 'steps', 'time', 'reached', 'seeds', 'accuracy')
 
 // %% code
@@ -149,13 +149,14 @@ fl.plot.lines(curves, { x: 'step', y: 'accuracy', color: 'optimizer', facet: 'pr
 
 // %% code
 // The naive protocol beside the benchmark: one run at each optimizer's published defaults, judged
-// by test accuracy after the whole budget — against the tuned point's accuracy after the same budget.
+// by test accuracy after the whole budget — beside the tuned point's accuracy at the end of its runs
+// (after the whole budget at paper scale; at quick scale a run stops at the target, to save time).
 const summary = bench.summary.objects() as any[];
 const acc = (phase: string, p: string, o: string) => summary.find((r) => r.phase === phase && r.problem === p && r.optimizer === o).accuracy as number;
 const scores = bench.scores.objects() as any[];
 const tunedScore = (o: string) => scores.find((s) => s.phase === 'tuned' && s.by === 'steps' && s.optimizer === o).score as number;
 const meanOver = (f: (p: string) => number) => problems.reduce((a, p) => a + f(p.name), 0) / problems.length;
-aq.from(names.map((o) => ({ optimizer: o, 'defaults: test accuracy after the budget (mean over problems)': meanOver((p) => acc('default', p, o)), 'tuned: test accuracy after the budget': meanOver((p) => acc('tuned', p, o)), 'tuned: AlgoPerf score (steps)': tunedScore(o) })))
+aq.from(names.map((o) => ({ optimizer: o, 'defaults: test accuracy after the budget (mean over problems)': meanOver((p) => acc('default', p, o)), 'tuned: test accuracy at the end of the run': meanOver((p) => acc('tuned', p, o)), 'tuned: AlgoPerf score (steps)': tunedScore(o) })))
 
 // %% code
 // Check the claims against independent recomputations and the papers' predictions.
