@@ -27,9 +27,11 @@
 // digits (14×14, 10 classes), a small CNN on the same digits, and a one-block causal transformer
 // on the sorting task of the central-flows paper (next-token accuracy on the sorted half).
 // *quick*: 1000 training examples, budgets of 40 steps, 3 trials per optimizer, 2 scoring seeds
-// (one for the defaults) — a minute on a CPU. *paper*: 5000 examples, 400 steps, AlgoPerf's 5
-// trials, 3 seeds, larger models; its targets are first guesses, not yet calibrated by a run (flowlab
-// has not run this notebook at paper scale; do so on a GPU before trusting them).
+// (one for the defaults) — a minute on a CPU; targets (accuracy 0.75, 0.65, 0.85) that AdamW with a
+// learning-rate range suited to 40 steps (the control of claim 3) reaches in about half the budget. *paper*: 5000 examples, 400 steps, AlgoPerf's 5
+// trials, 3 seeds, larger models; its targets are what one AdamW reference run per problem (η 3e-3
+// or 1e-2, seed 0) reaches in about 40 % of the budget — AlgoPerf sets its targets from reference runs
+// too, with far larger tuning budgets. flowlab has not yet run this notebook in full at paper scale.
 //
 // **Optimizers.** AdamW, Lion, SOAP, Muon, Schedule-Free AdamW, SANIA (and Nesterov momentum at
 // paper scale); scheduled ones use AlgoPerf's baseline schedule (5 % linear warm-up, cosine decay
@@ -76,7 +78,7 @@ import * as aq from 'arquero';
 const quick = (scale as string) !== 'paper';
 const cfg = quick
   ? { n: 1000, held: 200, hidden: 32, cnnWidth: 4, sortLength: 4, dModel: 16, layers: 1, batch: { mlp: 64, cnn: 16, seq: 16 }, steps: 40, evalEvery: 5, trials: 3, seeds: [1, 2], defaultSeeds: [1], targets: { mlp: 0.75, cnn: 0.65, seq: 0.85 } }
-  : { n: 5000, held: 1000, hidden: 128, cnnWidth: 16, sortLength: 8, dModel: 32, layers: 2, batch: { mlp: 128, cnn: 64, seq: 64 }, steps: 400, evalEvery: 20, trials: 5, seeds: [1, 2, 3], defaultSeeds: [1, 2, 3], targets: { mlp: 0.95, cnn: 0.95, seq: 0.97 } };
+  : { n: 5000, held: 1000, hidden: 128, cnnWidth: 16, sortLength: 8, dModel: 32, layers: 2, batch: { mlp: 128, cnn: 64, seq: 64 }, steps: 400, evalEvery: 20, trials: 5, seeds: [1, 2, 3], defaultSeeds: [1, 2, 3], targets: { mlp: 0.88, cnn: 0.86, seq: 0.97 } };
 const names = optimizers.length ? optimizers : ['adamw', 'lion', 'soap', 'muon', 'scheduleFreeAdamw', 'sania', ...(quick ? [] : ['nesterov'])];
 const digits = fl.data.mnist({ n: cfg.n, classes: 10, pool: 2, seed: 0 });
 const [digitsValid, digitsTest] = fl.lab.splitExamples(fl.data.mnist({ n: 2 * cfg.held, classes: 10, split: 'test', pool: 2, seed: 0 }), [cfg.held, cfg.held]);
@@ -124,7 +126,7 @@ const adamwWide: fl.lab.BenchmarkOptimizer = {
   space: { ...fl.lab.benchmarkOptimizers.adamw.space, lr: { min: 1e-3, max: 1e-1, scale: 'log' } },
   source: "AlgoPerf's AdamW space with the learning-rate range moved up one decade (a control, not a proposal)",
 };
-const control = quick ? await fl.lab.benchmark({ problems, optimizers: [adamwWide], budget: cfg.trials, seeds: cfg.seeds }) : null;
+const control = quick && names.includes('adamw') ? await fl.lab.benchmark({ problems, optimizers: [adamwWide], budget: cfg.trials, seeds: cfg.seeds }) : null;
 control?.summary.select('problem', 'optimizer', 'steps', 'reached', 'seeds')
 
 // %% code
@@ -201,7 +203,7 @@ if (quick && control) {
   const fmtRatio = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : 'missed');
   claims.push([inflated.length >= 2 && ratios.every((r) => r <= 2),
     `under-tuned baselines inflate speed-ups (Wen et al. 2025): AdamW over AlgoPerf's range is more than 2× slower than the fastest optimizer on ${inflated.length} of ${problemNames.length} problems (${problemNames.map((p) => `${p} ${fmtRatio(narrowRatio(p))}`).join(', ')}), while over a range one decade higher it needs ${problemNames.map((p, i) => `${wideSteps(p)} steps on ${p} (${ratios[i].toFixed(2)}× the fastest optimizer's ${bestOther(p)})`).join(', ')} — within 2× everywhere`]);
-} else if (!quick) {
+} else if (!quick && ['adamw', 'lion', 'soap', 'muon'].every((o) => names.includes(o))) {
   // 4 (paper). Equal tuning narrows the gaps; the two protocols rank differently; matrix-based optimizers are fastest.
   const spread = (phase: string, p: string) => { const xs = names.map((o) => acc(phase, p, o)); return Math.max(...xs) - Math.min(...xs); };
   const narrower = problemNames.filter((p) => spread('tuned', p) < spread('default', p));
@@ -218,6 +220,7 @@ if (quick && control) {
   claims.push([matrixFirst.length === problemNames.length,
     `matrix-based optimizers are fastest at small scale (Wen et al. 2025): Muon or SOAP reaches the target in fewer median steps than both AdamW and Lion on ${matrixFirst.length} of ${problemNames.length} problems (${problemNames.map((p) => `${p}: Muon ${t(p, 'muon')}, SOAP ${t(p, 'soap')}, AdamW ${t(p, 'adamw')}, Lion ${t(p, 'lion')}`).join('; ')})`]);
 }
+if (claims.length === 2) console.log(`(claims 3–4 compare AdamW, Lion, SOAP${quick ? '' : ' and Muon'}; this run benchmarks ${names.join(', ')} only — a sweep's part)`);
 for (const [ok, text] of claims) console.log(`${ok ? 'PASS' : 'FAIL'}: ${text}`);
 
 // %% code

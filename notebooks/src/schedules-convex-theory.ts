@@ -166,12 +166,13 @@ const full = fl.problem.fromModel(model, digits, 'crossEntropy');
 const netShapes = shapes(cfg.netSteps);
 const netNames = ['constant', 'cosine', 'linear', 'wsd-20%'];
 const w0 = tf.tensor1d(model.init(0));
+const netEvery = quick ? 10 : 50;   // full-batch training loss every netEvery steps
 const netRuns: Array<{ schedule: string; gamma: number; final: number; rows: Array<Record<string, number>> }> = [];
 for (const name of netNames) {
   for (const gamma of cfg.netGammas) {
     const P = fl.problem.fromModel(model, digits, 'crossEntropy', { batch: cfg.netBatch, seed: 0 });
     const lr = (t: number) => gamma * netShapes[name](t);
-    const run = await fl.train(P, fl.optim.sgd({ lr }), { w0, steps: cfg.netSteps, batch: (t) => { P.sample(t); return P; }, every: { eval: 10 }, evalProblem: full, logEvery: 10, progress: false });
+    const run = await fl.train(P, fl.optim.sgd({ lr }), { w0, steps: cfg.netSteps, batch: (t) => { P.sample(t); return P; }, every: { eval: netEvery }, evalProblem: full, logEvery: netEvery, progress: false });
     const final = (await full.evaluate(run.w)).loss;
     netRuns.push({ schedule: name, gamma, final, rows: (run.table.objects() as Array<Record<string, number>>).map((row) => ({ step: row.step, trainLoss: row.evalLoss, schedule: name as any, gamma } as any)) });
     run.w.dispose(); fl.optim.disposeState(run.state); P.dispose();

@@ -36,7 +36,8 @@ export interface RunToTargetResult {
  * Trains `problem` with `optimizer` at hyperparameters `hyper` from seed `seed`; evaluates the
  * held-out `split` after every `problem.evalEvery` steps and after the last one — at the
  * optimizer's evaluation point (Schedule-Free's x) or the iterate — and records when the target
- * is first met. One read per step (fl.train's) plus one per evaluation.
+ * is first met. One read per step (fl.train's) plus one per evaluation. An interrupt (the ■ button)
+ * throws: a run cut short would otherwise look like a miss.
  * @example const r = await runToTarget(P, benchmarkOptimizer('adamw'), { lr: 1e-3, ... }, { seed: 1, split: 'test' });
  */
 export async function runToTarget(problem: BenchmarkProblem, optimizer: BenchmarkOptimizer, hyper: Record<string, HyperValue>, o: RunToTargetOptions = {}): Promise<RunToTargetResult> {
@@ -75,6 +76,7 @@ export async function runToTarget(problem: BenchmarkProblem, optimizer: Benchmar
     const trainTime = (performance.now() - start - offClock) / 1000;
     run.w.dispose();
     disposeState(run.state);
+    if (run.interrupted) throw new Error(`runToTarget: interrupted at step ${run.step} of ${problem.steps} (${problem.name}, ${optimizer.name}); a cut-short run has no time to target, so the benchmark stops here.`);
     const reached = hit !== null;
     const h = hit as { steps: number; time: number } | null;
     return {

@@ -18,7 +18,7 @@ export { searchPoints, fromUnit, inSearchSpace, checkSearchSpace, searchedNames,
 export { benchmarkProblem, splitExamples, reachesTarget, targetGoal, type BenchmarkProblem, type BenchmarkProblemOptions, type BenchmarkRun, type Target, type Split } from './benchmark-problem.js';
 export { benchmarkOptimizers, benchmarkOptimizer, benchmarkSchedule, type BenchmarkOptimizer, type BuildContext } from './benchmark-optimizers.js';
 export { runToTarget, type RunToTargetOptions, type RunToTargetResult } from './benchmark-run.js';
-export { performanceRatios, performanceProfile, benchmarkScore, median, type ProfileOptions } from './performance-profile.js';
+export { performanceRatios, performanceProfile, benchmarkScore, type ProfileOptions } from './performance-profile.js';
 export { benchmarkTables } from './benchmark-tables.js';
 export { benchmark, type BenchmarkOptions, type BenchmarkResult } from './benchmark.js';
 export { lastIterateBound, lastIterateBoundTerms, lastIterateBoundCurve, optimalBaseLr, scheduleLrs, type BoundOptions, type BoundTerms } from './last-iterate-bound.js';
