@@ -6,6 +6,7 @@
 import { tf } from '../tensor/tf.js';
 import type { Tensor1D } from '../tensor/types.js';
 import { disposeState } from '../optim/state.js';
+import { InterruptError } from '../runtime/interrupt.js';
 import { train } from './train.js';
 import type { StepContext } from './recorders.js';
 import { reachesTarget, type BenchmarkProblem, type Split, type Target } from './benchmark-problem.js';
@@ -76,7 +77,7 @@ export async function runToTarget(problem: BenchmarkProblem, optimizer: Benchmar
     const trainTime = (performance.now() - start - offClock) / 1000;
     run.w.dispose();
     disposeState(run.state);
-    if (run.interrupted) throw new Error(`runToTarget: interrupted at step ${run.step} of ${problem.steps} (${problem.name}, ${optimizer.name}); a cut-short run has no time to target, so the benchmark stops here.`);
+    if (run.interrupted) throw new InterruptError(`runToTarget: interrupted at step ${run.step} of ${problem.steps} (${problem.name}, ${optimizer.name}); a cut-short run has no time to target, so the benchmark stops here.`);
     const reached = hit !== null;
     const h = hit as { steps: number; time: number } | null;
     return {

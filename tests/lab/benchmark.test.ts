@@ -114,6 +114,20 @@ test('benchmark: bad input is refused with the fix', async () => {
   await assert.rejects(benchmark({ problems: [], optimizers: ['adamw'] }), /problems must be a non-empty array/);
 });
 
+test('an interrupt (the kernel\'s stop probe) stops the benchmark with KeyboardInterrupt instead of recording a miss', async () => {
+  const key = Symbol.for('flowlab.interruptRequested');
+  let polls = 0;
+  (globalThis as Record<symbol, unknown>)[key] = () => ++polls > 40;   // Stop pressed during the second trial
+  const before = tf.memory().numTensors;
+  try {
+    await assert.rejects(benchmark({ problems: fx.problems(), optimizers: [fx.optimizers['gd-slow']], budget: 3, progress: false }),
+      (e: Error) => e.name === 'KeyboardInterrupt' && /interrupted at step \d+ of 30 \(steep, gd-slow\)/.test(e.message));
+  } finally {
+    delete (globalThis as Record<symbol, unknown>)[key];
+  }
+  assert.equal(tf.memory().numTensors, before, 'the interrupted run freed its tensors');
+});
+
 test('sweepable: the benchmark split over two kernels by fl.lab.sweep gives the profiles of one in-process run', { timeout: 240_000 }, async () => {
   const out = mkdtempSync(join(tmpdir(), 'flowlab-bench-sweep-'));
   try {
