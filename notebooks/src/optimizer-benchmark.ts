@@ -193,7 +193,7 @@ if (quick && control) {
   const capped = ['adamw', 'lion', 'soap'].filter((o) => names.includes(o));
   const topPicked = capped.every((o) => problemNames.every((p) => { const mine = trials.filter((x) => x.problem === p && x.optimizer === o); const sel = mine.find((x) => x.selected); return sel.lr === Math.max(...mine.map((x) => x.lr)); }));
   claims.push([topPicked,
-    `the search space is part of the optimizer (AlgoPerf), and a short budget wants large steps: at ${cfg.steps} steps the fastest trial of ${capped.join(', ')} is its largest-η trial on every problem (their ranges come from runs of thousands of steps)`]);
+    `the search space is part of the optimizer (AlgoPerf), and a short budget wants large steps: at ${cfg.steps} steps the selected trial (the fastest, or the most accurate when none reaches the target) of ${capped.join(', ')} is its largest-η trial on every problem (their ranges come from runs of thousands of steps)`]);
   // 4 (quick). Under-tuned AdamW makes every other optimizer look infinitely faster; a well-ranged AdamW is within 2× of the best.
   const wide = control.summary.objects() as any[];
   const wideSteps = (p: string) => wide.find((r) => r.problem === p).steps as number;

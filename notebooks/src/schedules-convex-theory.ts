@@ -34,9 +34,10 @@
 // cosine, and the best base rates move as the bound's γ* do. On the network only what the paper
 // claims of real training is checked: WSD's loss, identical to the constant rate's until the
 // cooldown, drops below it during the cooldown as the bound says, and every schedule that decays to
-// zero ends below the constant rate at its best γ. The full ranking on the network is shown but
+// zero ends below the constant rate at its best γ. The full ranking on the network is printed but
 // **not tested at this scale**: the paper's evidence for it comes from 124M–210M-parameter models,
-// and here the decaying schedules end within seed noise of each other.
+// and here one seed and a γ grid a factor 2 apart decide the order among the decaying schedules —
+// not a measurement to hold the bound to (nor a convex problem it covers).
 //
 // *quick*: T = 400 convex steps, 32 seeds, 13 rates; the network 150 steps, 4 rates. *paper*:
 // T = 2000, 64 seeds, 17 rates; the network 1000 steps on 5000 digits, 5 rates.
