@@ -61,18 +61,27 @@ export interface BenchmarkProblemOptions {
   target: Target;
 }
 
-/** Whether `value` meets `target` (NaN never does). */
+/**
+ * Whether `value` meets `target` (NaN never does).
+ * @example reachesTarget({ metric: 'accuracy', value: 0.9 }, 0.93) // true
+ */
 export function reachesTarget(target: Target, value: number): boolean {
   if (!Number.isFinite(value)) return false;
   return targetGoal(target) === 'max' ? value >= target.value : value <= target.value;
 }
 
-/** 'max' or 'min' for a target (the default follows the metric's name). */
+/**
+ * 'max' or 'min' for a target (the default follows the metric's name).
+ * @example targetGoal({ metric: 'loss', value: 0.1 }) // 'min'
+ */
 export function targetGoal(target: Target): 'max' | 'min' {
   return target.goal ?? (/loss|error/i.test(target.metric) ? 'min' : 'max');
 }
 
-/** Throws an error naming what is wrong with a target. */
+/**
+ * Throws an error naming what is wrong with a target.
+ * @example checkTarget({ metric: 'accuracy', value: 0.9 }, 'benchmark') // passes
+ */
 export function checkTarget(target: Target, who: string): void {
   if (!target || typeof target.metric !== 'string' || !Number.isFinite(target.value)) throw new TypeError(`${who}: target must be { metric, value[, goal] }, e.g. { metric: 'accuracy', value: 0.9 }; got ${JSON.stringify(target)}.`);
   if (target.goal !== undefined && target.goal !== 'max' && target.goal !== 'min') throw new RangeError(`${who}: target.goal must be 'max' or 'min', got ${JSON.stringify(target.goal)}.`);

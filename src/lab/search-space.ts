@@ -21,7 +21,10 @@ export type SearchSpace = Record<string, SearchDimension | HyperValue>;
 
 const isDimension = (v: unknown): v is SearchDimension => typeof v === 'object' && v !== null;
 
-/** Throws an error naming the bad entry of `space` and the fix. */
+/**
+ * Throws an error naming the bad entry of `space` and the fix.
+ * @example checkSearchSpace({ lr: { min: 0, max: 1, scale: 'log' } }) // throws: a log scale needs min > 0
+ */
 export function checkSearchSpace(space: SearchSpace, who = 'searchSpace'): void {
   if (!space || typeof space !== 'object' || Array.isArray(space)) throw new TypeError(`${who}: the search space must be an object of name → { min, max, scale } | { values } | a fixed value, e.g. { lr: { min: 1e-4, max: 1e-2, scale: 'log' } }.`);
   for (const [name, dim] of Object.entries(space)) {
@@ -40,7 +43,10 @@ export function checkSearchSpace(space: SearchSpace, who = 'searchSpace'): void 
   }
 }
 
-/** The searched names of a space (those with a range or a list), in key order. */
+/**
+ * The searched names of a space (those with a range or a list), in key order.
+ * @example searchedNames({ lr: { min: 1e-4, max: 1e-2 }, b2: 0.999 }) // ['lr']
+ */
 export function searchedNames(space: SearchSpace): string[] {
   return Object.entries(space).filter(([, d]) => isDimension(d)).map(([n]) => n);
 }
