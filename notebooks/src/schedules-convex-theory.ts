@@ -26,21 +26,22 @@
 // flipped by noise, SGD with one example per step — run for every schedule × a grid of γ × many
 // seeds as one tensor program; measured: the final loss f(x_T) averaged over seeds, at each
 // schedule's best γ. (3) A small network (an MLP on MNIST digits, SGD on minibatches) for four of
-// the schedules (constant, cosine, linear decay, WSD-20 %) × a grid of γ.
+// the schedules (constant, cosine, linear decay, WSD-20 %) × a grid of γ × seeds.
 //
 // **Checked below:** on the convex problem, the bound holds for every run and its ordering of the
 // ten schedules agrees with the measured one (Spearman ρ ≥ 0.6), with the paper's specific
 // predictions — cooldown beats constant, a longer cooldown beats a shorter one, linear decay beats
 // cosine, and the best base rates move as the bound's γ* do. On the network only what the paper
 // claims of real training is checked: WSD's loss, identical to the constant rate's until the
-// cooldown, drops below it during the cooldown as the bound says, and every schedule that decays to
-// zero ends below the constant rate at its best γ. The full ranking on the network is printed but
-// **not tested at this scale**: the paper's evidence for it comes from 124M–210M-parameter models,
-// and here one seed and a γ grid a factor 2 apart decide the order among the decaying schedules —
-// not a measurement to hold the bound to (nor a convex problem it covers).
+// cooldown, drops below it during the cooldown as the bound says, and the cooldown still wins when
+// the constant rate gets its own best γ. The full ranking on the network is printed but **not
+// tested at this scale**: the paper's evidence for it comes from 124M–210M-parameter models trained
+// far longer; in 150 steps the loss is still falling fast, so schedules that decay from the first
+// step (cosine, linear) lose progress that a constant rate keeps, and whether they end below it
+// depends on the seed (they did for seed 0, not for seeds 1 and 2, while this notebook was written).
 //
-// *quick*: T = 400 convex steps, 32 seeds, 13 rates; the network 150 steps, 4 rates. *paper*:
-// T = 2000, 64 seeds, 17 rates; the network 1000 steps on 5000 digits, 5 rates.
+// *quick*: T = 400 convex steps, 32 seeds, 13 rates; the network 150 steps, 4 rates, 2 seeds.
+// *paper*: T = 2000, 64 seeds, 17 rates; the network 1000 steps on 5000 digits, 5 rates, 3 seeds.
 
 // %% parameters
 // Parameters (papermill convention; `-p scale=paper` or FLOWLAB_SCALE=paper for the longer runs).
@@ -53,8 +54,8 @@ const tf = fl.tf;
 const S = fl.optim.schedules;
 const quick = (scale as string) !== 'paper';
 const cfg = quick
-  ? { T: 400, seeds: 32, gammas: 13, n: 1000, d: 20, netSteps: 150, netGammas: [0.5, 1, 2, 4], netBatch: 32, netN: 1000 }
-  : { T: 2000, seeds: 64, gammas: 17, n: 2000, d: 50, netSteps: 1000, netGammas: [0.25, 0.5, 1, 2, 4], netBatch: 32, netN: 5000 };
+  ? { T: 400, seeds: 32, gammas: 13, n: 1000, d: 20, netSteps: 150, netGammas: [0.5, 1, 2, 4], netSeeds: [0, 1], netBatch: 32, netN: 1000 }
+  : { T: 2000, seeds: 64, gammas: 17, n: 2000, d: 50, netSteps: 1000, netGammas: [0.25, 0.5, 1, 2, 4], netSeeds: [0, 1, 2], netBatch: 32, netN: 5000 };
 // Every schedule's shape (peak 1) with horizon H = T + 1: the bound on x_T uses η(0) … η(T).
 const shapes = (T: number): Record<string, fl.optim.Schedule> => {
   const H = T + 1;
@@ -160,27 +161,33 @@ fl.plot.lines(aq.from(table), { x: 'gamma', y: 'gap', color: 'schedule', logX: t
 
 // %% code
 // The small network: an MLP on MNIST digits, SGD on minibatches of 32, four schedules × a grid of γ
-// that brackets every schedule's best rate (factor 2 apart).
+// that brackets every schedule's best rate (factor 2 apart) × seeds (initialisation and batch order);
+// each schedule's best γ minimises the final training loss averaged over the seeds.
 const digits = fl.data.mnist({ n: cfg.netN, classes: 10, pool: 2, seed: 0 });
 const model = fl.models.mlp({ input: [14, 14, 1], hidden: [32], output: 10, activation: 'tanh' });
 const full = fl.problem.fromModel(model, digits, 'crossEntropy');
 const netShapes = shapes(cfg.netSteps);
 const netNames = ['constant', 'cosine', 'linear', 'wsd-20%'];
-const w0 = tf.tensor1d(model.init(0));
 const netEvery = quick ? 10 : 50;   // full-batch training loss every netEvery steps
-const netRuns: Array<{ schedule: string; gamma: number; final: number; rows: Array<Record<string, number>> }> = [];
-for (const name of netNames) {
-  for (const gamma of cfg.netGammas) {
-    const P = fl.problem.fromModel(model, digits, 'crossEntropy', { batch: cfg.netBatch, seed: 0 });
-    const lr = (t: number) => gamma * netShapes[name](t);
-    const run = await fl.train(P, fl.optim.sgd({ lr }), { w0, steps: cfg.netSteps, batch: (t) => { P.sample(t); return P; }, every: { eval: netEvery }, evalProblem: full, logEvery: netEvery, progress: false });
-    const final = (await full.evaluate(run.w)).loss;
-    netRuns.push({ schedule: name, gamma, final, rows: (run.table.objects() as Array<Record<string, number>>).map((row) => ({ step: row.step, trainLoss: row.evalLoss, schedule: name as any, gamma } as any)) });
-    run.w.dispose(); fl.optim.disposeState(run.state); P.dispose();
+type NetRun = { schedule: string; gamma: number; seed: number; final: number; rows: Array<{ step: number; trainLoss: number }> };
+const netRuns: NetRun[] = [];
+for (const seed of cfg.netSeeds) {
+  const w0 = tf.tensor1d(model.init(seed));
+  for (const name of netNames) {
+    for (const gamma of cfg.netGammas) {
+      const P = fl.problem.fromModel(model, digits, 'crossEntropy', { batch: cfg.netBatch, seed });
+      const lr = (t: number) => gamma * netShapes[name](t);
+      const run = await fl.train(P, fl.optim.sgd({ lr }), { w0, steps: cfg.netSteps, batch: (t) => { P.sample(t); return P; }, every: { eval: netEvery }, evalProblem: full, logEvery: netEvery, progress: false });
+      const final = (await full.evaluate(run.w)).loss;
+      netRuns.push({ schedule: name, gamma, seed, final, rows: (run.table.objects() as Array<Record<string, number>>).map((row) => ({ step: row.step, trainLoss: row.evalLoss })) });
+      run.w.dispose(); fl.optim.disposeState(run.state); P.dispose();
+    }
   }
+  w0.dispose();
 }
-const netBest = netNames.map((name) => netRuns.filter((r) => r.schedule === name).reduce((a, b) => (b.final < a.final ? b : a)));
-fl.plot.lines(aq.from(netBest.flatMap((r) => r.rows.map((row) => ({ ...row, schedule: `${r.schedule} (γ = ${r.gamma})` })))), { x: 'step', y: 'trainLoss', color: 'schedule', logY: true, title: 'MLP on MNIST, SGD: training loss at each schedule\'s best γ', yTitle: 'training loss (full batch)' })
+const netMean = (name: string, gamma: number) => { const xs = netRuns.filter((r) => r.schedule === name && r.gamma === gamma).map((r) => r.final); return xs.reduce((a, b) => a + b, 0) / xs.length; };
+const netBest = netNames.map((name) => { const gamma = cfg.netGammas.reduce((a, b) => (netMean(name, b) < netMean(name, a) ? b : a)); return { schedule: name, gamma, final: netMean(name, gamma) }; });
+fl.plot.lines(aq.from(netBest.flatMap((b) => netRuns.find((r) => r.schedule === b.schedule && r.gamma === b.gamma && r.seed === cfg.netSeeds[0])!.rows.map((row) => ({ ...row, schedule: `${b.schedule} (γ = ${b.gamma})` })))), { x: 'step', y: 'trainLoss', color: 'schedule', logY: true, title: `MLP on MNIST, SGD: training loss at each schedule's best γ (seed ${cfg.netSeeds[0]})`, yTitle: 'training loss (full batch)' })
 
 // %% code
 // Check the claims: the bound's predictions against the measurements.
@@ -212,20 +219,19 @@ claims.push([rhoGamma >= 0.6 && byName('wsd-20%')['measured best γ'] < byName('
   `the best base rate follows γ*: Spearman ρ(γ*, measured best γ) = ${rhoGamma.toFixed(2)} ≥ 0.6; WSD-20% wants a smaller rate than cosine (γ* ratio ${(byName('wsd-20%')['γ* × G/D'] / byName('cosine')['γ* × G/D']).toFixed(2)}, measured ${byName('wsd-20%')['measured best γ'].toPrecision(2)} < ${byName('cosine')['measured best γ'].toPrecision(2)})`]);
 // 5. Network: WSD and the constant rate share the run until the cooldown; the cooldown drops the loss below the constant rate's.
 const wsdBest = netBest.find((r) => r.schedule === 'wsd-20%')!;
-const constSame = netRuns.find((r) => r.schedule === 'constant' && r.gamma === wsdBest.gamma)!;
 const cooldownStart = cfg.netSteps + 1 - Math.round(0.2 * (cfg.netSteps + 1));
-const before = (r: typeof wsdBest) => r.rows.filter((row) => row.step < cooldownStart).map((row) => row.trainLoss);
-const shared = before(wsdBest).every((v, i) => Math.abs(v - before(constSame)[i]) <= 1e-6 * Math.abs(v));
+const pair = (seed: number) => [wsdBest, { schedule: 'constant' }].map((b) => netRuns.find((r) => r.schedule === b.schedule && r.gamma === wsdBest.gamma && r.seed === seed)!);
+const before = (r: NetRun) => r.rows.filter((row) => row.step < cooldownStart).map((row) => row.trainLoss);
+const sharedAndDropped = cfg.netSeeds.map((seed) => { const [w, c] = pair(seed); return { seed, shared: before(w).every((v, i) => Math.abs(v - before(c)[i]) <= 1e-6 * Math.abs(v)), wsd: w.final, constant: c.final }; });
 // The bound's version, at WSD's γ* (D = G = 1): identical curves until the cooldown, then WSD's falls below.
 const gWsd = fl.lab.optimalBaseLr(fl.lab.scheduleLrs(netShapes['wsd-20%'], cfg.netSteps)).lr;
 const omega = (name: string) => fl.lab.lastIterateBound(fl.lab.scheduleLrs(netShapes[name], cfg.netSteps).map((v) => gWsd * v));
-claims.push([shared && wsdBest.final < constSame.final && omega('wsd-20%') < omega('constant'),
-  `network: at the same γ = ${wsdBest.gamma} WSD-20% follows the constant rate exactly until its cooldown at step ${cooldownStart}, then its training loss drops to ${wsdBest.final.toFixed(4)} < ${constSame.final.toFixed(4)} (constant) — as the bound does (at WSD's γ*, Ω_T = ${omega('wsd-20%').toFixed(3)} for WSD vs ${omega('constant').toFixed(3)} for the constant rate, D = G = 1)`]);
-// 6. Network: every schedule that decays to zero ends below the constant rate (each at its best γ).
+claims.push([sharedAndDropped.every((x) => x.shared && x.wsd < x.constant) && omega('wsd-20%') < omega('constant'),
+  `network: at the same γ = ${wsdBest.gamma}, WSD-20% follows the constant rate exactly until its cooldown at step ${cooldownStart}, then its training loss drops below the constant rate's on every seed (${sharedAndDropped.map((x) => `seed ${x.seed}: ${x.wsd.toFixed(4)} < ${x.constant.toFixed(4)}`).join('; ')}) — as the bound does (at WSD's γ*, Ω_T = ${omega('wsd-20%').toFixed(3)} for WSD vs ${omega('constant').toFixed(3)} for the constant rate, D = G = 1)`]);
+// 6. Network: the cooldown's benefit survives tuning the constant rate too.
 const constBest = netBest.find((r) => r.schedule === 'constant')!;
-const decaying = netBest.filter((r) => r.schedule !== 'constant');
-claims.push([decaying.every((r) => r.final < constBest.final),
-  `network: every decaying schedule ends below the constant rate at its best γ (${decaying.map((r) => `${r.schedule} ${r.final.toFixed(4)}`).join(', ')} < constant ${constBest.final.toFixed(4)}), as the bound ranks the constant rate last`]);
+claims.push([wsdBest.final < constBest.final,
+  `network: a cooldown beats the constant rate when each has its own best γ: WSD-20% ${wsdBest.final.toFixed(4)} (γ = ${wsdBest.gamma}) < constant ${constBest.final.toFixed(4)} (γ = ${constBest.gamma}), mean over ${cfg.netSeeds.length} seeds — the bound's reason: no log term`]);
 const rhoNet = spearman(netNames.map(boundOf), netBest.map((r) => r.final));
-console.log(`(shown, not tested at this scale) network ordering: ${[...netBest].sort((a, b) => a.final - b.final).map((r) => r.schedule).join(' < ')}; Spearman ρ with the bound's ordering = ${rhoNet.toFixed(2)}`);
+console.log(`(printed, not tested at this scale) network, each schedule at its best γ: ${[...netBest].sort((a, b) => a.final - b.final).map((r) => `${r.schedule} ${r.final.toFixed(4)}`).join(' < ')}; Spearman ρ with the bound's ordering = ${rhoNet.toFixed(2)}`);
 for (const [ok, text] of claims) console.log(`${ok ? 'PASS' : 'FAIL'}: ${text}`);
