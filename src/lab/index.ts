@@ -18,6 +18,7 @@ export { searchPoints, fromUnit, inSearchSpace, checkSearchSpace, searchedNames,
 export { benchmarkProblem, splitExamples, reachesTarget, targetGoal, type BenchmarkProblem, type BenchmarkProblemOptions, type BenchmarkRun, type Target, type Split } from './benchmark-problem.js';
 export { benchmarkOptimizers, benchmarkOptimizer, benchmarkSchedule, type BenchmarkOptimizer, type BuildContext } from './benchmark-optimizers.js';
 export { runToTarget, type RunToTargetOptions, type RunToTargetResult } from './benchmark-run.js';
+export { timeToTarget, type TimeToTarget } from './time-to-target.js';
 export { performanceRatios, performanceProfile, benchmarkScore, type ProfileOptions } from './performance-profile.js';
 export { benchmarkTables } from './benchmark-tables.js';
 export { benchmark, type BenchmarkOptions, type BenchmarkResult } from './benchmark.js';

@@ -15,6 +15,11 @@ import { tf } from '../../src/tensor/tf.js';
 import { benchmark } from '../../src/lab/benchmark.js';
 import { benchmarkTables } from '../../src/lab/benchmark-tables.js';
 import { runToTarget } from '../../src/lab/benchmark-run.js';
+import { timeToTarget } from '../../src/lab/time-to-target.js';
+import { train } from '../../src/lab/train.js';
+import { problem } from '../../src/tensor/problem.js';
+import { sgd } from '../../src/optim/sgd.js';
+import type { Tensor1D } from '../../src/tensor/types.js';
 import { searchPoints } from '../../src/lab/search-space.js';
 import { sweep } from '../../src/lab/sweep.js';
 import type { BenchmarkOptimizer } from '../../src/lab/benchmark-optimizers.js';
@@ -65,6 +70,25 @@ test('runToTarget: steps to target and the evaluation curve of gradient descent 
   assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
 });
 
+test('timeToTarget: the first row meeting the target of a fl.train table on a quadratic, in closed form', async () => {
+  // f(w) = ½·2‖w‖² from w₀ = (1, 1, 1): f(w_t) = 3(1 − 2η)^{2t}; the row of step t records f(w_t).
+  const P = problem((w) => tf.sum(tf.square(w)), { dim: 3 });
+  const w0 = tf.ones([3]) as Tensor1D;
+  for (const [lr, target] of [[0.05, 1e-2], [0.2, 1e-4], [0.3, 0.5]]) {
+    const run = await train(P, sgd({ lr }), { w0, steps: 60, progress: false });
+    let t = 0;
+    while (3 * (1 - 2 * lr) ** (2 * t) > target) t++;
+    const got = timeToTarget(run.table, { metric: 'loss', value: target });
+    assert.deepEqual(got, { steps: t, time: NaN, reached: true, index: t }, `η = ${lr}, target ${target}`);
+    assert.deepEqual(timeToTarget(run.table, { metric: 'loss', value: -1 }), { steps: Infinity, time: Infinity, reached: false, index: -1 });
+    run.w.dispose();
+  }
+  w0.dispose();
+  assert.deepEqual(timeToTarget([{ step: 1, time: 0.5, acc: 0.2 }, { step: 2, time: 0.9, acc: null }, { step: 3, time: 1.4, acc: 0.95 }], { metric: 'acc', value: 0.9 }), { steps: 3, time: 1.4, reached: true, index: 2 });
+  assert.throws(() => timeToTarget([{ step: 2, loss: 1 }, { step: 1, loss: 0 }], { metric: 'loss', value: 0.5 }), /rows must be in step order/);
+  assert.throws(() => timeToTarget([{ step: 1, loss: 1 }], { metric: 'accuracy', value: 0.5 }), /no column 'accuracy'/);
+});
+
 test('benchmark: equal trials from each optimizer\'s Halton points, the fastest trial selected, fresh seeds scored — all as predicted', async () => {
   const problems = fx.problems();
   const optimizers = [fx.optimizers['gd-fast'], fx.optimizers['gd-slow']];
@@ -95,6 +119,12 @@ test('benchmark: equal trials from each optimizer\'s Halton points, the fastest 
       assert.equal(def.length, 1);
       assert.equal(def[0].steps, predicted(A[p.name], o.defaults.lr as number, 3).steps);
     }
+  }
+  // Each scored run's steps to target equal timeToTarget over its own evaluation curve.
+  const curves = r.curves.objects() as Array<Record<string, any>>;
+  for (const x of runs) {
+    const mine = curves.filter((c) => c.phase === x.phase && c.problem === x.problem && c.optimizer === x.optimizer && c.seed === x.seed);
+    assert.equal(timeToTarget(mine, { metric: 'loss', value: 1e-3 }).steps, x.steps, `${x.phase} ${x.problem}/${x.optimizer} seed ${x.seed}`);
   }
   // The summary and the scores are those of the runs table (recomputed by benchmarkTables from it).
   const again = benchmarkTables(r.runs);
