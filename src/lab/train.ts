@@ -22,7 +22,7 @@ export interface Every {
   /** Top-k eigenvalues: `{ every, k }` or an interval (k = 3): columns `eig1..eigk`. */ eigs?: number | { every: number; k?: number };
   /** λ_max(P⁻¹H) of RMSProp/Adam: column `preconditionedSharpness`. */ preconditionedSharpness?: number;
   /** Gradient norm: column `gradNorm` (default every recorded row). */ gradNorm?: number;
-  /** Loss at the evaluation point (Schedule-Free's x; `evalProblem` if given): column `evalLoss`. */ eval?: number;
+  /** Loss at the evaluation point of w_t (Schedule-Free's x_t; `evalProblem` if given): column `evalLoss`. */ eval?: number;
 }
 
 /** A callback after each step; return 'stop' to end the run early (not an interrupt). */
@@ -172,7 +172,7 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
     if (recordRow) {
       const row: Record<string, number | null> = { step, loss, gradNorm: gn, updateNorm: null, lr: Number.isFinite(lr) ? lr : null, ...batchCols };
       pendingUpdateNorm = { row, norm: tf.keep(tf.tidy(() => tf.norm(updates)) as tf.Scalar) };
-      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr };
+      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, stateBefore: state, optimizer, lr };
       for (const rec of due) {
         const v = await rec.record(ctx);
         if (typeof v === 'number') row[rec.name] = v;
@@ -184,7 +184,7 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
     let stop = false;
     if (callbacks.length) {
       if (recorded && pendingUpdateNorm) fillUpdateNorm((await readScalars([pendingUpdateNorm.norm]))[0]); // callbacks see whole rows
-      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr, row: recorded };
+      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, stateBefore: state, optimizer, lr, row: recorded };
       for (const cb of callbacks) if ((await cb(ctx)) === 'stop') stop = true;
     }
     grad.dispose();
