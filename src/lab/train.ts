@@ -22,7 +22,7 @@ export interface Every {
   /** Top-k eigenvalues: `{ every, k }` or an interval (k = 3): columns `eig1..eigk`. */ eigs?: number | { every: number; k?: number };
   /** λ_max(P⁻¹H) of RMSProp/Adam: column `preconditionedSharpness`. */ preconditionedSharpness?: number;
   /** Gradient norm: column `gradNorm` (default every recorded row). */ gradNorm?: number;
-  /** Loss at the evaluation point (Schedule-Free's x; `evalProblem` if given): column `evalLoss`. */ eval?: number;
+  /** Loss at the evaluation point of w_t (Schedule-Free's x_t; `evalProblem` if given): column `evalLoss`. */ eval?: number;
 }
 
 /** A callback after each step; return 'stop' to end the run early (not an interrupt). */
@@ -33,8 +33,10 @@ export interface TrainOptions {
   /** Initial point (required unless `resume`); not disposed by train. */ w0?: Tensor1D;
   /** Total number of optimizer steps (a resumed run continues up to it). */ steps: number;
   /**
-   * Minibatching: a number b calls `problem.sample(b, { step })` (which must return the Problem of
-   * that minibatch), or a function `(step) => Problem`. Absent: full batch.
+   * Minibatching. A number b: on a problem from `fl.problem.fromModel(model, data, loss, { batch: b })`
+   * step t trains on its minibatch t (`problem.sample(t)`: each epoch a fresh permutation, see
+   * fromModel); on another problem, `problem.sample(b, { step })` must return the minibatch's Problem.
+   * Or a function `(step) => Problem`. Absent: the problem as it is (full batch).
    */
   batch?: number | ((step: number) => Problem);
   /**
@@ -62,7 +64,7 @@ export interface TrainResult {
   /** Number of steps completed (the next step index). */ step: number;
   interrupted: boolean;
   /** Set when the loss (or w) became non-finite: the step it happened at and why. */ diverged?: { step: number; reason: string };
-  /** Loss at the final w (NaN after divergence). */ finalLoss: number;
+  /** Loss of `problem` at the final w (for a minibatch problem: of its last minibatch; NaN after divergence). */ finalLoss: number;
 }
 
 const nextTick = () => new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
@@ -87,12 +89,33 @@ function builtinRecorders(every: Every, evalProblem?: Problem): Recorder[] {
   return r;
 }
 
-function batchProblem(problem: Problem, batch: TrainOptions['batch'], step: number): Problem {
-  if (batch === undefined) return problem;
-  if (typeof batch === 'function') return batch(step);
-  const sample = (problem as Problem & { sample?: (b: number, o: { step: number }) => Problem }).sample;
-  if (typeof sample !== 'function') throw new Error(`train: options.batch = ${batch} needs problem.sample(batchSize, { step }) returning a minibatch Problem; this problem has none. Pass batch as a function (step) => Problem instead.`);
-  return sample.call(problem, batch, { step });
+/** A problem that may draw its own minibatches: fromModel's (`sample(step)`, `batch`, `current`) or the generic `sample(b, { step })`. */
+type Sampling = Problem & { sample?: (...args: unknown[]) => unknown; batch?: 'full' | number; current?: unknown };
+
+/**
+ * The per-step problem of `options.batch`, resolved (and checked) before the first step: a function is
+ * called with the step; a number b on a fromModel problem built with { batch: b } makes minibatch
+ * `step` current and trains on the problem itself; a number on any other problem calls its
+ * `sample(b, { step })`, which must return a Problem.
+ */
+function minibatches(problem: Problem, batch: TrainOptions['batch']): ((step: number) => Problem) | null {
+  if (batch === undefined) return null;
+  if (typeof batch === 'function') return batch;
+  if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`train: options.batch must be a positive integer or a function (step) => Problem, got ${String(batch)}.`);
+  const p = problem as Sampling;
+  const sample = p.sample;
+  const build = `fl.problem.fromModel(model, data, loss, { batch: ${batch} })`;
+  if (typeof sample !== 'function') throw new Error(`train: options.batch = ${batch} needs a problem that draws minibatches: build it with ${build}, or give it problem.sample(batchSize, { step }) returning the minibatch's Problem, or pass batch as a function (step) => Problem.`);
+  if (typeof p.current === 'function' && p.batch !== undefined) {
+    if (p.batch === 'full') throw new Error(`train: options.batch = ${batch}, but this fromModel problem is full batch. Build it with ${build} (its sample(step) draws the minibatches), or drop options.batch to train on the full batch.`);
+    if (p.batch !== batch) throw new Error(`train: options.batch = ${batch}, but this fromModel problem draws minibatches of ${p.batch}. Pass batch: ${p.batch}, or build the problem with ${build}.`);
+    return (step) => { sample.call(p, step); return problem; };
+  }
+  return (step) => {
+    const q = sample.call(p, batch, { step }) as Problem;
+    if (!q || typeof q.lossAndGrad !== 'function') throw new TypeError(`train: problem.sample(${batch}, { step: ${step} }) must return the minibatch's Problem, got ${q === null ? 'null' : typeof q}. For a fromModel problem, build it with ${build}.`);
+    return q;
+  };
 }
 
 /**
@@ -107,7 +130,8 @@ function batchProblem(problem: Problem, batch: TrainOptions['batch'], step: numb
  */
 export async function train(problem: Problem, optimizer: GradientTransformation, options: TrainOptions): Promise<TrainResult> {
   checkArgs(problem, optimizer, options);
-  const { steps, batch, batchSize, every = {}, recorders = [], callbacks = [], logEvery = 1, checkpoint, evalProblem, progress = true } = options;
+  const minibatch = minibatches(problem, options.batch);
+  const { steps, batchSize, every = {}, recorders = [], callbacks = [], logEvery = 1, checkpoint, evalProblem, progress = true } = options;
   const resume = typeof options.resume === 'string' ? loadCheckpoint(options.resume) : options.resume;
   let w: Tensor1D = resume ? tf.clone(resume.w) : tf.clone(options.w0!);
   let state: OptState = resume ? (typeof options.resume === 'string' ? resume.state : cloneState(resume.state)) : optimizer.init(w);
@@ -133,7 +157,7 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
   while (step < steps) {
     if (interruptRequested()) { interrupted = true; break; }
     const drawn = batchSize ? batchSize.batch(step) : null;
-    const P = drawn ? drawn.problem : batchProblem(problem, batch, step);
+    const P = drawn ? drawn.problem : minibatch ? minibatch(step) : problem;
     let lossT: tf.Scalar, grad: Tensor1D;
     try {
       ({ loss: lossT, grad } = P.lossAndGrad(w));
@@ -172,7 +196,7 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
     if (recordRow) {
       const row: Record<string, number | null> = { step, loss, gradNorm: gn, updateNorm: null, lr: Number.isFinite(lr) ? lr : null, ...batchCols };
       pendingUpdateNorm = { row, norm: tf.keep(tf.tidy(() => tf.norm(updates)) as tf.Scalar) };
-      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr };
+      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, stateBefore: state, optimizer, lr };
       for (const rec of due) {
         const v = await rec.record(ctx);
         if (typeof v === 'number') row[rec.name] = v;
@@ -184,7 +208,7 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
     let stop = false;
     if (callbacks.length) {
       if (recorded && pendingUpdateNorm) fillUpdateNorm((await readScalars([pendingUpdateNorm.norm]))[0]); // callbacks see whole rows
-      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr, row: recorded };
+      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, stateBefore: state, optimizer, lr, row: recorded };
       for (const cb of callbacks) if ((await cb(ctx)) === 'stop') stop = true;
     }
     grad.dispose();

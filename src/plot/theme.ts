@@ -23,6 +23,32 @@ export function color(i: number): string {
   return PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length];
 }
 
+/** plotly's named dash patterns, solid first, in the order they are easiest to tell apart. */
+const NAMED_DASHES: readonly string[] = ['solid', 'dash', 'dot', 'dashdot', 'longdash', 'longdashdot'];
+
+/**
+ * The k-th dash pattern (k ≥ 0), all different: plotly's six named patterns, then generated dash
+ * lists (plotly's "Npx,Mpx,…" form): a long dash followed by one to three dots, the dash growing
+ * 4 px every three patterns, so that no two k share a pattern.
+ * @example dash(0) === 'solid'; dash(6) === '12px,3px,2px,3px'
+ */
+export function dash(k: number): string {
+  if (!Number.isInteger(k) || k < 0) throw new RangeError(`plot.dash: k must be a non-negative integer, got ${k}.`);
+  if (k < NAMED_DASHES.length) return NAMED_DASHES[k];
+  const j = k - NAMED_DASHES.length;
+  return `${12 + 4 * Math.floor(j / 3)}px,3px${',2px,3px'.repeat((j % 3) + 1)}`;
+}
+
+/**
+ * The i-th line style of a figure with many traces: the palette's colors solid first, then the
+ * same colors with the next dash pattern, and so on, so that every trace index i has its own
+ * (color, dash) pair however many traces there are (i ↦ (color i mod 8, dash ⌊i/8⌋)).
+ * @example lineStyle(9)   // { color: '#E69F00', dash: 'dash' }: the 10th trace, orange dashed
+ */
+export function lineStyle(i: number): { color: string; dash: string } {
+  return { color: color(i), dash: dash(Math.floor(i / PALETTE.length)) };
+}
+
 /**
  * Axis titles with units for flowlab's standard run-table columns; other names pass through.
  * Units follow references.md: steps are optimizer iterations, eigenvalues are of the Hessian of
