@@ -2,7 +2,7 @@
  * complete and inspect requests: the type-check worker's language service gives completions in
  * the scope of every cell run so far (members after '.'); names of the live runtime objects
  * (globals, or the properties of a simple `a.b.` chain) are merged in, so values whose static type
- * is `any` still complete. Cursor positions are Unicode code points on the wire (Jupyter ≥ 5.2)
+ * is `any` still complete, and they answer alone when the checker is slow (CHECKER_WAIT_MS). Cursor positions are Unicode code points on the wire (Jupyter ≥ 5.2)
  * and UTF-16 offsets inside.
  */
 import type { CheckClient } from './typecheck/client.js';
@@ -45,12 +45,26 @@ function runtimeNames(code: string, start: number): string[] {
   return [...names];
 }
 
+/**
+ * Longest wait for the type checker's completions before the live objects' names are sent alone.
+ * Front ends give up on a completion (jupyter console after 5 s, with a traceback), while the
+ * checker's first answers after a cell importing flowlab took 4–6 s on a loaded 2-core machine.
+ */
+export const CHECKER_WAIT_MS = 2000;
+
+/** `p`'s value, or `fallback` when `p` has not settled within `ms`. */
+function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<T>((resolve) => { timer = setTimeout(() => resolve(fallback), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** Completions at code-point position `cursorPos`. */
 export async function complete(checker: CheckClient | undefined, code: string, cursorPos: number) {
   const pos = cpToUtf16(code, cursorPos);
   const start = wordStart(code, pos);
   const prefix = code.slice(start, pos);
-  const entries = checker ? await checker.complete(code, pos) : [];
+  const entries = checker ? await within(checker.complete(code, pos), CHECKER_WAIT_MS, []) : [];
   const seen = new Set<string>();
   const matches: string[] = [];
   const types: Array<{ text: string; type: string; start: number; end: number }> = [];
