@@ -193,7 +193,7 @@ test('Kernel → Restart (confirmed) clears the state and the counter; figures d
   assert.ok(drawn.svg && drawn.traces >= 1);
 });
 
-test('save, reload: every figure is shown again (static PNG where untrusted; drawn once trusted, and the trust holds)', opts, async () => {
+test('save, reload: every figure is shown again (static PNG where untrusted; drawn once trusted, and the trust holds)', opts, async (t) => {
   // The 'Notebook saved' notice shows for 2 s after the server answered the save.
   const saved = page.waitForFunction(`/Notebook saved/.test(document.querySelector('#notification_notebook').textContent)`, undefined, { timeout: 30_000, polling: 50 });
   await clickToolbar(page, 'save-notebook');
@@ -202,6 +202,7 @@ test('save, reload: every figure is shown again (static PNG where untrusted; dra
   await page.reload({ waitUntil: 'load' });
   await page.waitForFunction(`/Trusted/.test(document.querySelector('#notification_trusted').textContent)`, undefined, { timeout: 30_000 });
   const trust = await trustIndicator(page);
+  t.diagnostic(`the reopened notebook says: ${trust}`);
   if (trust === 'Not Trusted') {
     // What Notebook 6 does with cells created in the page (see the file comment): scripts are off,
     // so each figure must stand on its static image and say how to draw it.

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { outputDir } from '../plot/helpers.js';
-import { assertTools, commandMissing, frontendEnv, pythonModuleMissing, skipWithout, type FrontendEnv } from './env.js';
+import { assertTools, commandMissing, frontendEnv, kernelPids, pythonModuleMissing, skipWithout, waitFor, type FrontendEnv } from './env.js';
 import { TmuxSession } from './tmux.js';
 
 const missing = [commandMissing(['tmux', '-V'], 'tmux'), pythonModuleMissing(['jupyter_console'], 'jupyter-console')];
@@ -27,13 +27,6 @@ after(() => {
   term?.kill();
   fe?.dispose();
 });
-
-/** Connection files of kernels still running that this environment's consoles started. */
-async function kernelsRunning(env: FrontendEnv): Promise<number> {
-  const { readdirSync, existsSync } = await import('node:fs');
-  const dir = env.env.JUPYTER_RUNTIME_DIR!;
-  return existsSync(dir) ? readdirSync(dir).filter((f) => /^kernel-.*\.json$/.test(f)).length : 0;
-}
 
 test('jupyter console --kernel flowlab in tmux: cells, an error, completion, exit', { skip, timeout: 180_000 }, async () => {
   term = new TmuxSession(fe.dir, ['/usr/bin/python3', '-m', 'jupyter_console', '--kernel', 'flowlab'], { env: fe.env, cwd: fe.work });
@@ -82,10 +75,13 @@ test('jupyter console --kernel flowlab in tmux: cells, an error, completion, exi
   assert.match(kept, /Out\[6\]: 42/, 'state survived the error and the cancelled line');
 
   // Ctrl-D at an empty prompt asks to exit; 'y' confirms, and the console shuts the kernel down.
+  const runtime = fe.env.JUPYTER_RUNTIME_DIR!;
+  const pids = kernelPids(runtime);
+  assert.equal(pids.length, 1, 'one flowlab kernel runs for the console');
   t.press('C-d');
   await t.waitScreen('the exit question', (s) => /Do you really want to exit/.test(s), 30_000);
   t.type('y');
   t.press('Enter');
   await t.waitScreen('the console to exit', () => t.exited(), 30_000);
-  assert.equal(await kernelsRunning(fe), 0, 'the kernel was shut down with the console');
+  await waitFor(`kernel ${pids[0]} to be shut down with the console`, () => kernelPids(runtime).length === 0, { timeoutMs: 30_000 });
 });

@@ -6,7 +6,7 @@
  * missing tool fails the test.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../kernel/helpers.js';
@@ -102,4 +102,22 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/**
+ * Pids of running kernel processes whose command line names a connection file under `dir` (the
+ * environment's JUPYTER_RUNTIME_DIR), read from /proc (zombies excluded).
+ */
+export function kernelPids(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (!cmd.includes('kernel') || !cmd.some((a) => a.startsWith(dir))) continue;
+      if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${entry}/stat`, 'utf8'))) continue;
+      pids.push(Number(entry));
+    } catch { /* gone meanwhile */ }
+  }
+  return pids;
 }
