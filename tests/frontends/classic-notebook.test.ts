@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumSkipReason, launchChromium, startClassicNotebook, type NotebookServer } from '../plot/browser.js';
 import { outputDir } from '../plot/helpers.js';
+import { offlineContext } from './offline.js';
 import { assertTools, frontendEnv, pythonModuleMissing, skipWithout, type FrontendEnv } from './env.js';
 import { cellView, clickMenu, clickToolbar, codeCells, confirmDialog, runCell, trustIndicator, typeAndRun, typeInLastCell, waitCellDone, waitKernelBusy, waitKernelIdle } from './notebook-page.js';
 import { figureViews, recordOutputTexts, waitFiguresDrawn } from './figures-on-page.js';
@@ -31,7 +32,7 @@ let server: NotebookServer;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const external: string[] = [];
+let external: string[];
 
 before(async () => {
   if (skip) return;
@@ -39,14 +40,7 @@ before(async () => {
   fe = frontendEnv();
   server = await startClassicNotebook(fe.work, { env: fe.env });
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  // Offline: anything not served by the Notebook server on loopback is refused and recorded.
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === 'data:' || url.hostname === '127.0.0.1') return route.continue();
-    external.push(url.href);
-    return route.abort();
-  });
+  ({ context, external } = await offlineContext(browser));
 });
 after(async () => {
   await browser?.close();
@@ -194,11 +188,10 @@ test('Kernel → Restart (confirmed) clears the state and the counter; figures d
 });
 
 test('save, reload: every figure is shown again (static PNG where untrusted; drawn once trusted, and the trust holds)', opts, async (t) => {
-  // The 'Notebook saved' notice shows for 2 s after the server answered the save.
-  const saved = page.waitForFunction(`/Notebook saved/.test(document.querySelector('#notification_notebook').textContent)`, undefined, { timeout: 30_000, polling: 50 });
+  const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().includes('/api/contents/frontends.ipynb'), { timeout: 30_000 });
   await clickToolbar(page, 'save-notebook');
-  await saved;
-  assert.doesNotMatch(await page.locator('.autosave_status').innerText(), /unsaved/);
+  assert.equal((await saved).status(), 200);
+  await page.waitForFunction(`!/unsaved/.test(document.querySelector('.autosave_status').textContent)`, undefined, { timeout: 10_000 });
   await page.reload({ waitUntil: 'load' });
   await page.waitForFunction(`/Trusted/.test(document.querySelector('#notification_trusted').textContent)`, undefined, { timeout: 30_000 });
   const trust = await trustIndicator(page);

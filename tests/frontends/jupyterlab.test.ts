@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumSkipReason, launchChromium } from '../plot/browser.js';
 import { outputDir } from '../plot/helpers.js';
+import { offlineContext } from './offline.js';
 import { assertTools, frontendEnv, pythonModuleMissing, skipWithout, waitFor, type FrontendEnv } from './env.js';
 import { jupyterlabSkipReason, startLabServer, type LabServer } from './jupyterlab-page.js';
 
@@ -25,7 +26,7 @@ let fe: FrontendEnv;
 let server: LabServer;
 let browser: Browser;
 let page: Page;
-const external: string[] = [];
+let external: string[];
 
 const NOTEBOOK = JSON.stringify({
   nbformat: 4, nbformat_minor: 5,
@@ -40,14 +41,9 @@ before(async () => {
   writeFileSync(join(fe.work, 'lab.ipynb'), NOTEBOOK);
   server = await startLabServer(fe);
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === 'data:' || url.hostname === '127.0.0.1') return route.continue();
-    external.push(url.href);
-    return route.abort();
-  });
-  page = await context.newPage();
+  const offline = await offlineContext(browser);
+  external = offline.external;
+  page = await offline.context.newPage();
 });
 after(async () => {
   await browser?.close();
