@@ -99,7 +99,7 @@ test('JupyterLab notebook: the flowlab kernel starts; Shift-Enter runs cells; a 
   assert.match(err.text, /RangeError: lr must be positive/);
 });
 
-test('JupyterLab completer: Tab after `fl.` lists the library within its 1 s timeout; Enter takes the match', opts, async () => {
+test('JupyterLab completer: Tab after `fl.tra` offers train within its 1 s timeout; Enter takes it, and it runs', opts, async () => {
   const index = (await cells()).length - 1;
   await page.locator('.jp-Notebook .jp-CodeCell').nth(index).locator('.cm-content').click();
   await page.keyboard.type('fl.tra');
