@@ -21,6 +21,7 @@ import { IOPub } from './iopub.js';
 import { debug, log } from './log.js';
 import { Outbox } from './outbox.js';
 import { startSentinel } from './sentinel.js';
+import { watchParent } from './parent-watch.js';
 import { ShellQueue } from './shell.js';
 import { parseFrames, Signer, type Message } from './wire.js';
 
@@ -100,6 +101,12 @@ async function main(): Promise<void> {
     },
   };
   engine.onEvent = (event, origin) => routeEvent(ctx, event, origin);
+  watchParent(() => {
+    log('the front end that started this kernel is gone: shutting down');
+    void ctx.exit(0);
+    // A main thread stuck in a synchronous cell never reads the exit message.
+    setTimeout(() => process.kill(process.pid, 'SIGTERM'), 5000).unref();
+  });
   port.on('message', (m: EngineMessage) => {
     try {
       engine.receive(m);
