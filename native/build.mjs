@@ -8,7 +8,8 @@
  *   node native/build.mjs              build; exit 1 with the reason when it cannot
  *   node native/build.mjs --optional   the package's install step: never fails the install; without
  *                                      a compiler or OpenBLAS it says how to get the fast path
- *   node native/build.mjs --json       one JSON line { ok, path | reason } (used by `flowlab doctor`)
+ *   node native/build.mjs --json       one JSON line { ok, path | reason }
+ *   node native/build.mjs --out DIR    build into DIR instead of native/build (tests)
  *
  * The outcome is also written to native/build/status.json, so `flowlab doctor` can say why a build
  * failed. FLOWLAB_NATIVE_BUILD=0 skips the build.
@@ -20,7 +21,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, 'build');
+const outAt = process.argv.indexOf('--out');
+const out = outAt > 0 ? process.argv[outAt + 1] : join(here, 'build');
 const target = join(out, 'flowlab_native.node');
 const sources = ['addon.c', 'gemm.c', 'gelu.c'].map((f) => join(here, f));
 const HOW = 'apt-get install gcc libopenblas-dev (or your system\'s OpenBLAS), then npm run build:native (or flowlab doctor --build-native)';
