@@ -26,4 +26,27 @@ const char *fl_blas_core(void);
  */
 void fl_gelu(const float *x, const float *s, float *y, int64_t len, int order);
 
+/*
+ * y[o, i] = Σ_m x[o, m, i] for x viewed as outer × mid × inner (a sum over one contiguous block of
+ * axes), accumulated in double; scratch holds `inner` doubles.
+ */
+void fl_sum(const float *x, float *y, int64_t outer, int64_t mid, int64_t inner, double *scratch);
+
+/* 1 when every x[i] is finite (no NaN, no ±Inf), else 0. */
+int fl_all_finite(const float *x, int64_t len);
+
+/* Geometry of an NHWC 2-D convolution with a [kh, kw, cin, cout] filter (dilation 1). */
+typedef struct {
+  int n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, top, left;
+} fl_conv_geometry;
+
+/* y [n, oh, ow, cout] = conv(x [n, h, w, cin], k); 0 when out of memory. */
+int fl_conv2d(const float *x, const float *k, float *y, const fl_conv_geometry *g);
+
+/* dx [n, h, w, cin] = the gradient of ⟨dy, conv(x, k)⟩ in x, for dy [n, oh, ow, cout]; 0 when out of memory. */
+int fl_conv2d_backprop_input(const float *dy, const float *k, float *dx, const fl_conv_geometry *g);
+
+/* dk [kh, kw, cin, cout] = the gradient of ⟨dy, conv(x, k)⟩ in k; 0 when out of memory. */
+int fl_conv2d_backprop_filter(const float *x, const float *dy, float *dk, const fl_conv_geometry *g);
+
 #endif

@@ -17,6 +17,16 @@ export interface NativeAddon {
     transA: number, transB: number, aOffsets: Int32Array, bOffsets: Int32Array): void;
   /** y = s ⊙ g⁽ᵒʳᵈᵉʳ⁾(x) for the exact GELU g (s null: y = g⁽ᵒʳᵈᵉʳ⁾(x)). */
   gelu(x: Float32Array, s: Float32Array | null, y: Float32Array, order: number): void;
+  /** y[o, i] = Σₘ x[o, m, i] (x viewed as outer × mid × inner), accumulated in double. */
+  sum(x: Float32Array, y: Float32Array, outer: number, mid: number, inner: number): void;
+  /** Whether every value is finite. */
+  allFinite(x: Float32Array): boolean;
+  /** y = conv(x, k), NHWC; geometry [n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, top, left]. */
+  conv2d(x: Float32Array, k: Float32Array, y: Float32Array, geometry: Int32Array): void;
+  /** dx = convᵀ(dy, k) (the input gradient of conv2d), same geometry. */
+  conv2dBackpropInput(dy: Float32Array, k: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  /** dk = ∂⟨dy, conv(x, k)⟩/∂k, same geometry. */
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dk: Float32Array, geometry: Int32Array): void;
   setThreads(n: number): void;
   threads(): number;
   blasConfig(): string;

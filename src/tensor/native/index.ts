@@ -1,8 +1,10 @@
 /**
  * The native CPU path of the wasm backend: when the addon is built (native/build.mjs) and not
  * turned off, the wasm backend's BatchMatMul and _FusedMatMul kernels run on OpenBLAS (see
- * ./matmul.ts) and the fused GELU kernel (../gelu.ts) on vectorised C, all on zero-copy views of the
- * wasm heap, with OpenBLAS using every core by default.
+ * ./matmul.ts), Conv2D, Conv2DBackpropInput and (new on wasm) Conv2DBackpropFilter on im2col +
+ * OpenBLAS (./conv.ts), Sum and Mean (./reduce.ts), the fused GELU kernel (../gelu.ts) and the finite checks of
+ * every Problem method on vectorised C, all on zero-copy views of the wasm heap, with OpenBLAS using
+ * every core by default.
  *
  * Selection: on by default on wasm when the addon loads; off with `backend.use('wasm', { blas: false })`
  * or FLOWLAB_BLAS=0. `backend.info()` says which (device string, threads).
@@ -10,13 +12,17 @@
 import { availableParallelism } from 'node:os';
 import { tfjs as tf } from '../tfjs.js';
 import { nativeAddon, nativeStatus, type NativeAddon } from './addon.js';
-import { nativeBatchMatMul, nativeFusedMatMul } from './matmul.js';
+import { nativeBatchMatMul, nativeFusedMatMul, type WasmBackend } from './matmul.js';
+import { nativeMean, nativeSum } from './reduce.js';
+import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './conv.js';
 
 export { nativeStatus, type NativeStatus } from './addon.js';
 
 let active = false;
 /** The wasm kernels the native ones replaced (restored when the native path is turned off). */
 const replaced = new Map<string, tf.KernelConfig>();
+/** Kernels the wasm backend lacks, added by the native path (removed when it is turned off). */
+const added: string[] = [];
 
 function swap(name: string, make: (addon: NativeAddon, fallback: tf.KernelFunc) => tf.KernelFunc, addon: NativeAddon): void {
   const current = tf.getKernel(name, 'wasm');
@@ -47,6 +53,14 @@ export function enableNative({ threads = defaultBlasThreads() }: { threads?: num
   if (!active) {
     swap(tf.BatchMatMul, nativeBatchMatMul, addon);
     swap(tf._FusedMatMul, nativeFusedMatMul, addon);
+    swap(tf.Sum, nativeSum, addon);
+    swap(tf.Mean, nativeMean, addon);
+    swap(tf.Conv2D, nativeConv2D, addon);
+    swap(tf.Conv2DBackpropInput, nativeConv2DBackpropInput, addon);
+    if (!tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')) {
+      tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: nativeConv2DBackpropFilter(addon) });
+      added.push(tf.Conv2DBackpropFilter);
+    }
     active = true;
   }
   return true;
@@ -60,6 +74,7 @@ export function disableNative(): void {
     tf.registerKernel(config);
   }
   replaced.clear();
+  for (const name of added.splice(0)) tf.unregisterKernel(name, 'wasm');
   active = false;
 }
 
@@ -76,4 +91,15 @@ export function activeAddon(): NativeAddon | undefined {
 /** OpenBLAS threads in use (1 when the native path is off). */
 export function nativeThreads(): number {
   return active ? nativeAddon()!.threads() : 1;
+}
+
+/**
+ * Whether every value of the float32 tensor `t` is finite, read in place from the wasm heap by the
+ * addon; undefined when that does not apply (native path off, another backend or dtype).
+ * @example nativeAllFinite(w) // true
+ */
+export function nativeAllFinite(t: tf.Tensor): boolean | undefined {
+  if (!active || t.dtype !== 'float32' || tf.getBackend() !== 'wasm') return undefined;
+  const backend = tf.backend() as unknown as WasmBackend;
+  return nativeAddon()!.allFinite(backend.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: t.dtype }));
 }
