@@ -101,7 +101,7 @@ function main() {
     writeFileSync(join(out, 'status.json'), JSON.stringify({ ...result, node: process.versions.node, when: new Date().toISOString() }) + '\n');
   } catch { /* a read-only install folder: the status file is a convenience */ }
   if (args.includes('--json')) console.log(JSON.stringify(result));
-  else if (result.ok) console.log(`flowlab native: built ${result.path} (${result.blas}); the wasm backend's matMul and GELU now run on OpenBLAS.`);
+  else if (result.ok) console.log(`flowlab native: built ${result.path} (${result.blas}); the wasm backend's matMul, conv2d, GELU and sums now run natively.`);
   else console.log(`flowlab native: not built — ${result.reason}. flowlab works without it (pure wasm); for the fast CPU path: ${HOW}.`);
   return result.ok || args.includes('--optional') ? 0 : 1;
 }

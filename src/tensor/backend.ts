@@ -256,7 +256,7 @@ export function info(): BackendInfo {
   if (name === 'wasm' && nativeActive()) {
     const blas = nativeStatus().blas ?? 'OpenBLAS';
     threads = nativeThreads();
-    device = `CPU (WebAssembly${simd ? ' SIMD' : ''}, XNNPACK; matMul and GELU native on ${blas.split(' ').slice(0, 2).join(' ')}, ${threads} thread${threads === 1 ? '' : 's'})`;
+    device = `CPU (WebAssembly${simd ? ' SIMD' : ''}, XNNPACK; matMul, conv2d, GELU and sums native on ${blas.split(' ').slice(0, 2).join(' ')}, ${threads} thread${threads === 1 ? '' : 's'})`;
     return { name, device, precision: 'float32', threads, blas };
   } else if (name === 'wasm') {
     const b = tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } };

@@ -9,13 +9,14 @@
  * ½x(1 + erf(x/√2)) from elementary ops this is 1 kernel instead of 5 forward and ~3 instead of
  * ~12 per backward level, and Φ keeps its relative accuracy in the far left tail.
  *
- * Kernels exist on the wasm backend (vectorised C through the native addon when it is on, plain
- * JavaScript over the wasm heap otherwise); elsewhere (cpu, webgpu, tensorflow) `gelu` is the
- * elementary-op composition. Hendrycks & Gimpel 2016, arXiv:1606.08415 (PyTorch nn.GELU()).
+ * The kernels run on the wasm backend with the native path on (vectorised C, native/gelu.c, on the
+ * wasm heap). Everywhere else (pure wasm, cpu, webgpu, tensorflow) `gelu` is the elementary-op
+ * composition: a JavaScript kernel was measured slower than wasm's own Erf/Exp/Mul (V8's Math.exp
+ * alone costs ~20 ns an element). Hendrycks & Gimpel 2016, arXiv:1606.08415 (PyTorch nn.GELU()).
  */
 import { tfjs as tf } from './tfjs.js';
 import { defineSafeGradient } from './gradients/registry.js';
-import { activeAddon } from './native/index.js';
+import { activeAddon, nativeActive } from './native/index.js';
 import type { WasmBackend } from './native/matmul.js';
 
 export const GELU = 'FlowlabGelu';
@@ -23,49 +24,18 @@ export const GELU_SCALED = 'FlowlabGeluScaled';
 
 type T = tf.Tensor;
 
-/** Φ(x) in float64: ½erfc(−x/√2), erfc by the Chebyshev fit of Numerical Recipes §6.2 (relative error < 1.2e-7). */
-function cdf(x: number): number {
-  const z = Math.abs(x) * Math.SQRT1_2;
-  const t = 1 / (1 + 0.5 * z);
-  const poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  const tail = 0.5 * t * Math.exp(-z * z + poly);
-  return x >= 0 ? 1 - tail : tail;
-}
-
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-
-/** gₖ(x) in float64 (the JavaScript kernel; the C kernel in native/gelu.c computes the same). */
-export function geluDerivativeAt(x: number, order: number): number {
-  if (order === 0) return x * cdf(x);
-  const pdf = INV_SQRT_2PI * Math.exp(-0.5 * x * x);
-  if (order === 1) return cdf(x) + x * pdf;
-  let older = 0;
-  let prev = 1;
-  let cur = x; // He₋₁ (unused), He₀, He₁
-  for (let j = 1; j < order; j++) {
-    const next = x * cur - j * prev;
-    older = prev;
-    prev = cur;
-    cur = next;
-  }
-  return (order % 2 ? -1 : 1) * pdf * (older - cur);
-}
-
 function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const addon = activeAddon();
+  if (!addon) throw new Error(`${GELU}: the native path is off; gelu uses elementary ops then (this kernel is not called).`);
   const { x, s } = args.inputs as { x: tf.TensorInfo; s?: tf.TensorInfo };
   const order = Number((args.attrs as { order?: number } | undefined)?.order ?? 0);
   const backend = args.backend as WasmBackend;
   const out = backend.makeOutput(x.shape, 'float32');
-  const xs = backend.typedArrayFromHeap(x);
-  const ss = s ? backend.typedArrayFromHeap(s) : null;
-  const ys = backend.typedArrayFromHeap(out);
-  const addon = activeAddon();
-  if (addon) addon.gelu(xs, ss, ys, order);
-  else if (ss) for (let i = 0; i < xs.length; i++) ys[i] = ss[i] * geluDerivativeAt(xs[i], order);
-  else for (let i = 0; i < xs.length; i++) ys[i] = geluDerivativeAt(xs[i], order);
+  addon.gelu(backend.typedArrayFromHeap(x), s ? backend.typedArrayFromHeap(s) : null, backend.typedArrayFromHeap(out), order);
   return out;
 }
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /** gₖ(x) from elementary ops (backends without the kernels). */
 function composite(x: T, order: number): T {
@@ -95,7 +65,7 @@ export function geluDerivative(x: T, order: number, s?: T): T {
     throw new Error(`geluDerivative: 's' must have x's shape [${x.shape}], got [${s.shape}].`);
   }
   const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
-  if (tf.getKernel(GELU, tf.getBackend())) {
+  if (tf.getBackend() === 'wasm' && nativeActive()) {
     const attrs = { order } as unknown as tf.NamedAttrMap;
     return s ? tf.engine().runKernel(GELU_SCALED, { x: xf, s } as tf.NamedTensorMap, attrs) as T
       : tf.engine().runKernel(GELU, { x: xf } as tf.NamedTensorMap, attrs) as T;

@@ -59,7 +59,9 @@ function sliceHeap(x: tf.TensorInfo, b: number[], s: number[], backend: RefBacke
   for (let o = 0; o < count; o += run) {
     let start = b[r - 1];
     for (let d = 0; d < r - 1; d++) start += (b[d] + idx[d]) * strides[d];
-    to.set(from.subarray(start, start + run), o);
+    // short runs (a few channels): a plain loop beats making a subarray per run
+    if (run < 64) for (let i = 0; i < run; i++) to[o + i] = from[start + i];
+    else to.set(from.subarray(start, start + run), o);
     for (let d = r - 2; d >= 0; d--) {
       if (++idx[d] < s[d]) break;
       idx[d] = 0;

@@ -38,7 +38,7 @@ test('flowlab doctor reports every backend with a reason and a fix', () => {
   const native = rows.find((x) => x.area === 'native')!;
   assert.ok(native, 'the native OpenBLAS path has a row');
   if (process.env.CI && process.env.FLOWLAB_BLAS !== '0') assert.equal(native.ok, true, `CI builds the native addon: ${native.detail}`);
-  if (native.ok) assert.match(native.detail, /OpenBLAS.*matMul and GELU run natively on \d+ thread/);
+  if (native.ok) assert.match(native.detail, /OpenBLAS.*matMul, conv2d, GELU and sums run natively on \d+ thread/);
   else assert.match(native.fix ?? '', /libopenblas-dev.*build:native|FLOWLAB_BLAS/);
 });
 

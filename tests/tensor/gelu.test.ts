@@ -2,7 +2,7 @@
  * The fused GELU kernels (src/tensor/gelu.ts): every derivative order against float64 closed forms
  * built here from the textbook erf (reference.erf) and finite differences; nested tf.grad through
  * the kernels' own gradients to third order; the scaled kernel's gradient in s; on the native C
- * kernel and on the pure-wasm JavaScript kernel, and the elementary-op form on cpu.
+ * kernel, and the elementary-op form on pure wasm and on cpu.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +23,7 @@ const xs = Float32Array.from([-9, -6.5, -4, -2.5, -1.3, -0.75, -0.2, 0, 1e-3, 0.
 
 const modes: { name: string; use: () => Promise<unknown>; skip?: string | false }[] = [
   { name: 'native C kernel', use: () => backend.use('wasm', { blas: true }), skip: nativeStatus().available ? false : `native addon unavailable: ${nativeStatus().reason}` },
-  { name: 'pure-wasm JavaScript kernel', use: () => backend.use('wasm', { blas: false }) },
+  { name: 'pure wasm (elementary ops)', use: () => backend.use('wasm', { blas: false }) },
   { name: 'cpu (elementary ops)', use: () => backend.use('cpu') },
 ];
 

@@ -52,7 +52,7 @@ export async function probeBackend(name: string): Promise<void> {
 }
 
 /**
- * The native CPU path (OpenBLAS matMul and GELU for the wasm backend, native/build.mjs): whether the
+ * The native CPU path (OpenBLAS matMul and conv2d, C GELU and sums for the wasm backend, native/build.mjs): whether the
  * addon is built and loads (tried in a CHILD process: a broken build cannot take the doctor down),
  * and if not, why (the last build's status) and how to get it.
  */
@@ -76,7 +76,7 @@ export function checkNative(repoRoot: string): CheckRow {
     return row(false, `built but does not load (${err.trim()})`, `rebuild it: npm run build:native (or flowlab doctor --build-native); ${fix}`);
   }
   const [blas, threads] = r.stdout.trim().split(' | ');
-  return row(true, `${blas}: the wasm backend's matMul and GELU run natively on ${threads} thread(s) (off: backend.use('wasm', { blas: false }) or FLOWLAB_BLAS=0)`);
+  return row(true, `${blas}: the wasm backend's matMul, conv2d, GELU and sums run natively on ${threads} thread(s) (off: backend.use('wasm', { blas: false }) or FLOWLAB_BLAS=0)`);
 }
 
 /** Builds the native addon (node native/build.mjs, output shown); returns its exit code. */
