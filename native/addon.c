@@ -12,50 +12,9 @@
  *                     geometry: Int32Array [n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, top, left]
  *   setThreads(n), threads(), blasConfig()
  */
-#define NAPI_VERSION 8
-#include <node_api.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+#include "napi_args.h"
 #include "kernels.h"
-
-#define CHECK(call)                                                  \
-  do {                                                               \
-    if ((call) != napi_ok) {                                         \
-      napi_throw_error(env, NULL, "flowlab native: " #call " failed"); \
-      return NULL;                                                   \
-    }                                                                \
-  } while (0)
-
-/* The data pointer and length of a typed array of the wanted type; NULL (with a JS error) otherwise. */
-static void *typed(napi_env env, napi_value v, napi_typedarray_type want, size_t *length, const char *name) {
-  bool is = false;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) {
-    char msg[128];
-    snprintf(msg, sizeof msg, "flowlab native: argument '%s' must be a typed array", name);
-    napi_throw_type_error(env, NULL, msg);
-    return NULL;
-  }
-  napi_typedarray_type type;
-  void *data = NULL;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, length, &data, &buffer, &offset) != napi_ok || type != want) {
-    char msg[128];
-    snprintf(msg, sizeof msg, "flowlab native: argument '%s' has the wrong element type", name);
-    napi_throw_type_error(env, NULL, msg);
-    return NULL;
-  }
-  /* a zero-length view may report no data pointer: hand the kernels a valid one anyway */
-  static float empty[1];
-  return data ? data : (void *)empty;
-}
-
-static int32_t int_arg(napi_env env, napi_value v) {
-  int32_t out = 0;
-  napi_get_value_int32(env, v, &out);
-  return out;
-}
 
 static napi_value gemm(napi_env env, napi_callback_info info) {
   size_t argc = 10;
@@ -121,12 +80,6 @@ static napi_value gelu(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static int64_t int64_arg(napi_env env, napi_value v) {
-  int64_t out = 0;
-  napi_get_value_int64(env, v, &out);
-  return out;
-}
-
 static napi_value sum(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
@@ -167,55 +120,6 @@ static napi_value all_finite(napi_env env, napi_callback_info info) {
   return out;
 }
 
-enum { FORWARD, BACKPROP_INPUT, BACKPROP_FILTER };
-
-/* conv2d(x, k, y, g), conv2dBackpropInput(dy, k, dx, g), conv2dBackpropFilter(x, dy, dk, g). */
-static napi_value conv(napi_env env, napi_callback_info info, int which) {
-  size_t argc = 4;
-  napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 4) {
-    napi_throw_error(env, NULL, "flowlab native: conv2d takes 4 arguments");
-    return NULL;
-  }
-  static const char *names[3][3] = {{"x", "filter", "y"}, {"dy", "filter", "dx"}, {"x", "dy", "dfilter"}};
-  size_t l0, l1, l2, lg;
-  const float *in0 = typed(env, argv[0], napi_float32_array, &l0, names[which][0]);
-  if (!in0) return NULL;
-  const float *in1 = typed(env, argv[1], napi_float32_array, &l1, names[which][1]);
-  if (!in1) return NULL;
-  float *out = typed(env, argv[2], napi_float32_array, &l2, names[which][2]);
-  if (!out) return NULL;
-  const int32_t *gv = typed(env, argv[3], napi_int32_array, &lg, "geometry");
-  if (!gv) return NULL;
-  fl_conv_geometry g;
-  if (lg != 13) {
-    napi_throw_range_error(env, NULL, "flowlab native: conv2d geometry has 13 entries");
-    return NULL;
-  }
-  memcpy(&g, gv, sizeof g);
-  size_t xs = (size_t)g.n * g.h * g.w * g.cin, ys = (size_t)g.n * g.oh * g.ow * g.cout, ks = (size_t)g.kh * g.kw * g.cin * g.cout;
-  /* sizes each argument must have: x, dy, filter in the order of `names` */
-  size_t need[3][3] = {{xs, ks, ys}, {ys, ks, xs}, {xs, ys, ks}};
-  int ok = g.n >= 0 && g.h > 0 && g.w > 0 && g.cin > 0 && g.oh >= 0 && g.ow >= 0 && g.cout > 0 && g.kh > 0 && g.kw > 0 &&
-           g.sh > 0 && g.sw > 0 && l0 >= need[which][0] && l1 >= need[which][1] && l2 >= need[which][2];
-  if (!ok) {
-    napi_throw_range_error(env, NULL, "flowlab native: conv2d operands out of bounds");
-    return NULL;
-  }
-  int done = which == FORWARD ? fl_conv2d(in0, in1, out, &g)
-             : which == BACKPROP_INPUT ? fl_conv2d_backprop_input(in0, in1, out, &g)
-                                       : fl_conv2d_backprop_filter(in0, in1, out, &g);
-  if (!done) {
-    napi_throw_error(env, NULL, "flowlab native: conv2d: out of memory");
-  }
-  return NULL;
-}
-
-static napi_value conv2d(napi_env env, napi_callback_info info) { return conv(env, info, FORWARD); }
-static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) { return conv(env, info, BACKPROP_INPUT); }
-static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) { return conv(env, info, BACKPROP_FILTER); }
-
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -247,9 +151,9 @@ NAPI_MODULE_INIT() {
       {"gelu", NULL, gelu, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sum", NULL, sum, NULL, NULL, NULL, napi_enumerable, NULL},
       {"allFinite", NULL, all_finite, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"conv2d", NULL, conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"conv2dBackpropInput", NULL, conv2d_backprop_input, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2d", NULL, fl_napi_conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2dBackpropInput", NULL, fl_napi_conv2d_backprop_input, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2dBackpropFilter", NULL, fl_napi_conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -13,6 +13,7 @@ void openblas_set_num_threads(int n);
 int openblas_get_num_threads(void);
 char *openblas_get_config(void);
 char *openblas_get_corename(void);
+int openblas_get_parallel(void); /* 0: a sequential build */
 
 /*
  * Products under SMALL multiply-adds run on one thread: waking OpenBLAS's other threads costs more
@@ -46,6 +47,9 @@ void fl_set_threads(int n) {
   configured = n;
   openblas_set_num_threads(n);
 }
-int fl_get_threads(void) { return configured > 0 ? configured : openblas_get_num_threads(); }
+int fl_get_threads(void) {
+  if (openblas_get_parallel() == 0) return 1;
+  return configured > 0 ? configured : openblas_get_num_threads();
+}
 const char *fl_blas_config(void) { return openblas_get_config(); }
 const char *fl_blas_core(void) { return openblas_get_corename(); }
