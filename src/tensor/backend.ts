@@ -3,8 +3,8 @@
  *
  * - `wasm` (default): @tensorflow/tfjs-backend-wasm, XNNPACK with SIMD; installs from npm alone,
  *   ~25× faster than `cpu`. With flowlab's native addon built (native/build.mjs: OpenBLAS), its
- *   matMuls and GELU run natively on zero-copy views of the wasm heap, on every core by default
- *   (./native/index.ts); otherwise single-threaded wasm.
+ *   matMul, conv2d, GELU and sums run natively on zero-copy views of the wasm heap, on every core
+ *   by default (./native/index.ts); otherwise single-threaded wasm.
  * - `cpu`: plain-JavaScript kernels (slow; the reference implementation).
  * - `tensorflow`: @tensorflow/tfjs-node (or -node-gpu), native libtensorflow, if installed.
  * - `webgpu`: @tensorflow/tfjs-backend-webgpu with the `webgpu` npm package (Dawn) over Vulkan.
@@ -37,7 +37,7 @@ export interface BackendInfo {
   precision: 'float32';
   /** Threads the backend computes with (0 on a GPU). */
   threads: number;
-  /** wasm with the native path on: the OpenBLAS build its matMuls run on. */
+  /** wasm with the native path on: the OpenBLAS build (configuration and core) it runs on. */
   blas?: string;
   /** webgpu only: the adapter, as Dawn reports it. */
   adapter?: AdapterDescription;
@@ -188,9 +188,9 @@ async function probeMs(): Promise<number> {
 /** Options of `backend.use`. */
 export interface UseOptions {
   /**
-   * wasm only: run matMul/batchMatMul and GELU on the native addon (OpenBLAS). Default: on when the
-   * addon is built (`npm run build:native`) and FLOWLAB_BLAS is not 0; `true` throws when it is not
-   * available, `false` keeps pure wasm.
+   * wasm only: run matMul/batchMatMul, conv2d, GELU and sums on the native addon (OpenBLAS).
+   * Default: on when the addon is built (`npm run build:native`) and FLOWLAB_BLAS is not 0; `true`
+   * throws when it is not available, `false` keeps pure wasm.
    */
   blas?: boolean;
   /**
@@ -204,7 +204,7 @@ export interface UseOptions {
  * Selects the compute backend. `auto` tries tensorflow, webgpu (hardware adapters only), wasm and
  * cpu, times a small matMul on each that works, keeps the fastest and prints one line naming the choice.
  * Defaults: name 'auto'; on wasm the native OpenBLAS path when built, on every core.
- * @example await fl.backend.use('wasm'); fl.backend.info() // { name: 'wasm', device: 'CPU (WebAssembly SIMD + OpenBLAS …)', threads: 2, ... }
+ * @example await fl.backend.use('wasm'); fl.backend.info() // { name: 'wasm', device: 'CPU (WebAssembly SIMD, XNNPACK; … native on OpenBLAS 0.3.21, 2 threads)', threads: 2, ... }
  * @example await fl.backend.use('wasm', { blas: false }) // pure wasm
  */
 export async function use(name: BackendName = 'auto', options: UseOptions = {}): Promise<BackendInfo> {
