@@ -1,7 +1,10 @@
 /**
- * Compute benchmark (issues 3, 16): the reference MLP of references.md §1 (3072→256→GELU→256→GELU→4,
- * exact erf GELU, 853,508 parameters, 1,000 examples, MSE = ½Σ(f − y)² averaged, full batch, built
- * with fl.models.centralFlowsMlp + fl.problem.fromModel) timed beside PyTorch-CPU in the same run:
+ * Compute benchmark: loss, grad, hvp and curvatureGrad of the 853k-parameter MLP beside PyTorch-CPU,
+ * and matMul beside numpy/OpenBLAS, at 1 and 2 threads (issues 3, 16).
+ *
+ * The reference MLP of references.md §1 (3072→256→GELU→256→GELU→4, exact erf GELU, 853,508
+ * parameters, 1,000 examples, MSE = ½Σ(f − y)² averaged, full batch, built with
+ * fl.models.centralFlowsMlp + fl.problem.fromModel) timed beside PyTorch-CPU in the same run:
  * loss, grad, hvp, hvpBatch (k = 4, per vector) and curvatureGrad ∇(uᵀHv), plus matMul
  * 1000×3072·3072×256 beside numpy/OpenBLAS, at each thread count.
  *
