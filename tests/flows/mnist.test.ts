@@ -20,6 +20,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as aq from 'arquero';
 import { tf } from '../../src/tensor/tf.js';
+import { backend } from '../../src/tensor/index.js';
 import { mnist } from '../../src/data/index.js';
 import { mlp, fromModel } from '../../src/models/index.js';
 import { sgd } from '../../src/optim/index.js';
@@ -27,6 +28,11 @@ import { train } from '../../src/lab/train.js';
 import { centralFlow, gradientFlow, compareFlows, snapshotRecorder } from '../../src/flows/index.js';
 
 test('GD at the edge of stability stays near the central flow while gradient flow departs; L + tr(Σ)/η tracks the smoothed loss', async () => {
+  // The setup above was measured on pure wasm's rounding (XNNPACK, one thread). GD at the edge of
+  // stability is chaotic: with OpenBLAS (whose rounding also changes with its thread count) the same
+  // 550 steps reach a different, equally valid oscillation, on which this short window's averages
+  // miss the tolerances by a few per cent. So this test pins pure wasm.
+  await backend.use('wasm', { blas: false });
   const [n, width, lr, T0, W] = [128, 32, 0.12, 520, 30];
   const data = mnist({ n, classes: 4 });
   const model = mlp({ input: 784, hidden: [width, width], output: 4, activation: 'tanh' });
@@ -60,4 +66,5 @@ test('GD at the edge of stability stays near the central flow while gradient flo
   assert.ok(last.distOptGF > 1.5 * last.distOptCF, `t=${last.step}: ‖GD − GF‖ = ${last.distOptGF} should exceed 1.5 × ‖GD − CF‖ = ${last.distOptCF}`);
   tf.dispose([w0, run.w]);
   P.dispose();
+  await backend.use('wasm');
 });
