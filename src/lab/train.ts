@@ -98,7 +98,10 @@ function builtinRecorders(every: Every, evalProblem?: Problem): Recorder[] {
  * table of recorded rows (columns step, loss, gradNorm, updateNorm, lr, + analyses/recorders).
  * One packed read per step (L(w_t), ‖∇L‖, the previous row's ‖update‖: see src/tensor/read.ts), so it
  * runs on webgpu. Yields to the event loop every ~50 ms (output flows, interrupts arrive), stops cleanly on an
- * interrupt (`interrupted: true`, rows kept) and on a non-finite loss (`diverged`, a warning).
+ * interrupt (`interrupted: true`, rows kept) and on a non-finite loss (`diverged`, a warning). An
+ * error thrown during the run (a recorder, a callback, the optimizer, a minibatch) propagates
+ * unchanged after train has disposed w, the optimizer state and the step's tensors. A fromModel
+ * problem built with { batch: b } draws minibatch t at step t even without `options.batch`.
  * @example
  * const run = await train(P, fl.optim.adam({ lr: 1e-3 }), { w0, steps: 1000, every: { sharpness: 10 } });
  * run.table.print(); run.w.dispose(); fl.optim.disposeState(run.state);
