@@ -177,7 +177,7 @@ for (const seed of cfg.netSeeds) {
     for (const gamma of cfg.netGammas) {
       const P = fl.problem.fromModel(model, digits, 'crossEntropy', { batch: cfg.netBatch, seed });
       const lr = (t: number) => gamma * netShapes[name](t);
-      const run = await fl.train(P, fl.optim.sgd({ lr }), { w0, steps: cfg.netSteps, batch: (t) => { P.sample(t); return P; }, every: { eval: netEvery }, evalProblem: full, logEvery: netEvery, progress: false });
+      const run = await fl.train(P, fl.optim.sgd({ lr }), { w0, steps: cfg.netSteps, batch: cfg.netBatch, every: { eval: netEvery }, evalProblem: full, logEvery: netEvery, progress: false });
       const final = (await full.evaluate(run.w)).loss;
       netRuns.push({ schedule: name, gamma, seed, final, rows: (run.table.objects() as Array<Record<string, number>>).map((row) => ({ step: row.step, trainLoss: row.evalLoss })) });
       run.w.dispose(); fl.optim.disposeState(run.state); P.dispose();

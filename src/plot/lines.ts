@@ -16,7 +16,7 @@ export interface LinesOptions {
   y: string | string[];
   /**
    * Column whose distinct values each get their own trace and color (e.g. 'lr', 'optimizer'); beyond
-   * the palette's 8 colors the next values repeat them dashed, then dotted, … (any number stays distinct).
+   * the palette's 7 colors the next values repeat them dashed, then dotted, … (any number stays distinct).
    */
   color?: string;
   /** Column whose distinct values each get their own panel. */
@@ -38,8 +38,8 @@ export interface LinesOptions {
 /**
  * Line plot of table columns against `x`: traces = |y| × |distinct(color)|; nulls/NaN are gaps.
  * Every trace has its own (color, dash) pair, however many there are: without `color`, y column i
- * takes `lineStyle(i)` (8 solid colors, then dashed, …); with `color`, a value keeps one color
- * (value g: palette color g mod 8) and the dash tells apart the y columns and the values beyond
+ * takes `lineStyle(i)` (7 solid colors, then dashed, …); with `color`, a value keeps one color
+ * (value g: palette color g mod 7) and the dash tells apart the y columns and the values beyond
  * the 8th; facets color each value alike in every panel.
  * @example fl.plot.lines(run.table, { x: 'step', y: ['loss', 'sharpness'], logY: true })
  * @example fl.plot.lines(sweep, { y: 'loss', color: 'lr', facet: 'optimizer' })
@@ -74,7 +74,7 @@ function panel(table: TableLike, options: LinesOptions, allGroups?: unknown[]): 
   const xs = numericColumn(table, x, who, 'x');
   const keys = color === undefined ? undefined : column(table, color, who, 'color');
   const groups = keys === undefined ? [undefined] : allGroups ?? distinct(keys);
-  // Dash rounds per y column: value g of y column yi gets dash yi·rounds + ⌊g/8⌋, unique per trace.
+  // Dash rounds per y column: value g of y column yi gets dash yi·rounds + ⌊g/7⌋, unique per trace.
   const rounds = Math.ceil(groups.length / PALETTE.length);
   const data: Trace[] = [];
   ys.forEach((yName, yi) => {

@@ -2,7 +2,8 @@
  * fl.train's `batch: number` on fromModel problems: a problem built with { batch: b } trains on its
  * minibatch t at step t. Checked against gradient descent on least squares computed by hand in
  * float64 (closed-form gradient of L_B(w) = (1/|B|) Σ_{i∈B} ½(xᵢᵀk + c − yᵢ)²): with b = n it is
- * full-batch GD, and with b < n each step uses the documented minibatch of that step.
+ * full-batch GD, and with b < n each step uses the documented minibatch of that step, with or
+ * without the `batch` option.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -86,6 +87,37 @@ test('batch = 4 of 12: step t follows minibatch t (a fresh permutation each epoc
   Array.from(await read(run.w)).forEach((x, j) => assert.ok(Math.abs(x - w[j]) < 1e-5, `final w[${j}] ${x} vs ${w[j]}`));
   run.w.dispose(); O.disposeState(run.state);
   assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+  S.dispose(); w0.dispose(); dispose();
+});
+
+test('no batch option on fromModel({ batch: 4 }): still minibatch t at step t, as with batch: 4 (GD by hand); a resumed run draws on from its step', async () => {
+  const { model, data, w0v, w0, dispose } = setup();
+  const b = 4, lr = 0.2, steps = 8;
+  const D = fromModel(model, data, 'mse', { batch: b, seed: 7 });
+  const drawn = Array.from({ length: steps }, (_, t) => Array.from(D.sample(t)));
+  D.dispose();
+  assert.notDeepEqual(drawn[1], drawn[0], 'the data has more than one minibatch, so reusing minibatch 0 would show');
+  // Minibatch GD in float64: w_{t+1} = w_t − η ∇L_{B_t}(w_t), B_t = the examples of sample(t).
+  const ws = [w0v.slice()], losses: number[] = [];
+  for (let t = 0; t < steps; t++) {
+    const { loss, grad } = lossAndGrad(ws[t], drawn[t]);
+    losses.push(loss);
+    ws.push(ws[t].map((x, j) => x - lr * grad[j]));
+  }
+  const S = fromModel(model, data, 'mse', { batch: b, seed: 7 });
+  const before = tf.memory().numTensors;
+  const run = await train(S, O.sgd({ lr }), { w0, steps, progress: false });
+  (run.table.array('loss') as number[]).forEach((l, t) => assert.ok(Math.abs(l - losses[t]) < 1e-5 * (1 + losses[t]), `step ${t}: loss of minibatch ${drawn[t]} = ${losses[t]}, got ${l}`));
+  Array.from(await read(run.w)).forEach((x, j) => assert.ok(Math.abs(x - ws[steps][j]) < 1e-5, `final w[${j}] ${x} vs ${ws[steps][j]}`));
+  run.w.dispose(); O.disposeState(run.state);
+  assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+  // Stop after 5 steps and resume: steps 5…7 train on minibatches 5…7, not on whatever is current.
+  const first = await train(S, O.sgd({ lr }), { w0, steps: 5, progress: false });
+  const rest = await train(S, O.sgd({ lr }), { resume: { w: first.w, state: first.state, step: first.step }, steps, progress: false });
+  assert.deepEqual(rest.table.array('step'), [5, 6, 7]);
+  (rest.table.array('loss') as number[]).forEach((l, k) => assert.ok(Math.abs(l - losses[5 + k]) < 1e-5 * (1 + losses[5 + k]), `resumed step ${5 + k}`));
+  Array.from(await read(rest.w)).forEach((x, j) => assert.ok(Math.abs(x - ws[steps][j]) < 1e-5, `resumed final w[${j}] ${x} vs ${ws[steps][j]}`));
+  for (const r of [first, rest]) { r.w.dispose(); O.disposeState(r.state); }
   S.dispose(); w0.dispose(); dispose();
 });
 
