@@ -22,7 +22,7 @@ import { configureGlobals, installGlobals } from './runtime/globals.js';
 import { currentParent, emit, installOutputCapture, setLastParent, setSink, writeStream } from './runtime/output.js';
 import { CheckClient } from './typecheck/client.js';
 import { compileCell, warmCompiler } from './transform/compile.js';
-import { preloadTypeScript, typescript } from './typescript.js';
+import { preloadTypeScript, saveTypeScriptCache, typescript } from './typescript.js';
 
 /** What the engine needs from kernel/main.ts. */
 export interface EngineHost {
@@ -62,7 +62,7 @@ export function createEngine(host: EngineHost): Engine {
   const mode = checkMode();
   // TypeScript first (the first execute needs it), then the type-check worker, so they do not compete.
   let checker: CheckClient | undefined;
-  const checkerReady = preloadTypeScript().then((ts) => { void warmCompiler(ts); }, () => undefined);
+  const checkerReady = preloadTypeScript().then((ts) => { void warmCompiler(ts).then(saveTypeScriptCache); }, () => undefined);
   // The type-check worker starts on first need (a quiet moment, a completion, 'wait' mode), so its
   // seconds-long warm-up never competes with the first cells of a session.
   const ensureChecker = (): CheckClient | undefined => {

@@ -6,7 +6,7 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { TypeScript } from '../typescript.js';
+import { loadTypeScript } from '../typescript.js';
 import { CellService, type ServiceOptions } from './service.js';
 
 /** Requests the worker answers (each carries an id echoed in the reply). */
@@ -23,8 +23,7 @@ try {
   if (tid > 0) setPriority(tid, 10);
 } catch { /* not Linux: run at normal priority */ }
 
-const ts = (await import('typescript')) as unknown as { default?: TypeScript } & TypeScript;
-const service = new CellService(ts.default ?? ts, options);
+const service = new CellService(loadTypeScript(), options);
 
 const queue: CheckRequest[] = [];
 let busy = false;
