@@ -21,8 +21,18 @@ import { isComplete } from './is-complete.js';
 import { configureGlobals, installGlobals } from './runtime/globals.js';
 import { currentParent, emit, installOutputCapture, setLastParent, setSink, writeStream } from './runtime/output.js';
 import { CheckClient } from './typecheck/client.js';
-import { compileCell, warmCompiler } from './transform/compile.js';
+import { compileCell } from './transform/compile.js';
 import { preloadTypeScript, saveTypeScriptCache, typescript } from './typescript.js';
+import { startWarmup, warmedUp } from './warmup.js';
+
+/**
+ * How long a request arriving during the start-up warm-up waits for it to finish, at most. The
+ * warm-up takes ~0.1 s of CPU and is usually done before a client's first cell arrives; on a
+ * crowded machine it may not be, and the first cell waiting a little beats every later cell
+ * running on a cold parser. Past this, the request runs and the rest of the warm-up waits for a
+ * quiet moment.
+ */
+const WARMUP_WAIT_MS = 500;
 
 /** What the engine needs from kernel/main.ts. */
 export interface EngineHost {
@@ -32,6 +42,8 @@ export interface EngineHost {
   interruptFlag: Int32Array;
   /** The notebook's folder: imports resolve from here. */
   cwd: string;
+  /** Requests sent to the engine that it has not started yet (kernel/main.ts counts them); default 0. */
+  pendingRequests?(): number;
 }
 
 /** The engine: one reply per request. */
@@ -62,7 +74,29 @@ export function createEngine(host: EngineHost): Engine {
   const mode = checkMode();
   // TypeScript first (the first execute needs it), then the type-check worker, so they do not compete.
   let checker: CheckClient | undefined;
-  const checkerReady = preloadTypeScript().then((ts) => { void warmCompiler(ts).then(saveTypeScriptCache); }, () => undefined);
+  // Requests in progress and when the last one ended: the JIT warm-up steps aside for them.
+  let active = 0;
+  let lastEnd = 0;
+  let stopWarmup: (() => void) | undefined;
+  let warm = false;
+  const checkerReady = preloadTypeScript().then((ts) => {
+    if (shutDown) return;
+    stopWarmup = startWarmup(ts, {
+      busy: () => active > 0 || (host.pendingRequests?.() ?? 0) > 0,
+      lastActivity: () => lastEnd,
+      onDone: saveTypeScriptCache,
+    });
+    void warmedUp().then(() => { warm = true; });
+  }, () => undefined);
+  // The first requests wait (briefly) for the start-up warm-up instead of competing with it.
+  const warmupGate = async (): Promise<void> => {
+    await checkerReady;
+    if (warm) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([warmedUp(), new Promise<void>((r) => { timer = setTimeout(r, WARMUP_WAIT_MS); })]);
+    clearTimeout(timer);
+    warm = true;
+  };
   // The type-check worker starts on first need (a quiet moment, a completion, 'wait' mode), so its
   // seconds-long warm-up never competes with the first cells of a session.
   const ensureChecker = (): CheckClient | undefined => {
@@ -175,6 +209,7 @@ export function createEngine(host: EngineHost): Engine {
         return { id: req.id, kind: 'ack' };
       case 'shutdown':
         shutDown = true;
+        stopWarmup?.();
         if (flushTimer) clearTimeout(flushTimer);
         if (idleStart) clearTimeout(idleStart);
         pendingChecks.length = 0;
@@ -185,10 +220,17 @@ export function createEngine(host: EngineHost): Engine {
   }
 
   return {
-    handle: (req) => handle(req).catch((e) => {
-      if (req.kind === 'execute') return { id: req.id, kind: 'execute', status: 'error', ...errorInfo(e) } as EngineReply;
-      emit({ kind: 'error', ...errorInfo(e) }, req.id);
-      return { id: req.id, kind: 'ack' } as EngineReply;
-    }),
+    async handle(req) {
+      if (!warm && (req.kind === 'execute' || req.kind === 'complete' || req.kind === 'inspect' || req.kind === 'isComplete')) await warmupGate();
+      active++;
+      return handle(req).catch((e) => {
+        if (req.kind === 'execute') return { id: req.id, kind: 'execute', status: 'error', ...errorInfo(e) } as EngineReply;
+        emit({ kind: 'error', ...errorInfo(e) }, req.id);
+        return { id: req.id, kind: 'ack' } as EngineReply;
+      }).finally(() => {
+        active--;
+        lastEnd = performance.now();
+      });
+    },
   };
 }

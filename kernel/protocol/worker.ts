@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EngineMessage } from '../contract.js';
+import { raiseInterrupt, type EngineMessage } from '../contract.js';
 import { endpoint, readConnectionFile, type Channel } from './connection.js';
 import type { KernelContext } from './context.js';
 import { handleControl } from './control.js';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const interruptFlag = new Int32Array(interruptBuffer);
   const session = randomUUID();
   const outboxes = { shell: new Outbox(sockets.shell, 'shell'), control: new Outbox(sockets.control, 'control'), stdin: new Outbox(sockets.stdin, 'stdin'), iopub: new Outbox(sockets.iopub, 'iopub') };
-  const engine = new EngineLink(port);
+  const engine = new EngineLink(port, new Int32Array(interruptBuffer));
   let sentinel: ReturnType<typeof startSentinel>;
   let exiting = false;
 
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       // The flag stops instrumented loops and awaits at once. Only if the cell is still running
       // shortly after (blocked in code the engine does not instrument) does SIGINT follow, for
       // vm's breakOnSigint; signalling right away could hit the next cell once this one stopped.
-      Atomics.store(interruptFlag, 0, 1);
+      raiseInterrupt(interruptFlag);
       const running = ctx.current;
       if (!running) return;
       setTimeout(() => {
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     if (warmed) return;
     warmed = true;
     port.postMessage({ type: 'warm' });
-    sentinel = startSentinel(() => Atomics.store(interruptFlag, 0, 1));
+    sentinel = startSentinel(() => raiseInterrupt(interruptFlag));
     void ctx.history.open();
   };
   const shell = new ShellQueue(ctx, {
