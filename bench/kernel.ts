@@ -7,6 +7,8 @@
  * median / p90 round trip (execute_request → execute_reply and idle) of `1 + 1`, of a
  * 1,000-iteration loop cell and of a cell declaring a 50-line class (a new class each time), and
  * `1 + 1` again after `--after` cells have run (latency must not grow with the session). The last
+ * CPU time of the kernel per measured cell (all threads, from /proc) is printed too: on a busy
+ * machine it moves far less than the round trips. The last
  * column says whether the kernel reports a type error (a cell assigning a string to a `number`,
  * run after a quiet moment): flowlab type-checks every cell in the background.
  *
@@ -95,6 +97,7 @@ interface Run {
   cells: Record<string, number[]>;
   after: number[];
   probe: boolean | null;
+  cpu_per_cell: number | null;
   error?: string;
 }
 
@@ -125,7 +128,7 @@ async function benchKernel(def: KernelDef, reps: number, after: number, dir: str
   try {
     return JSON.parse(out) as Run;
   } catch {
-    return { startup: NaN, first: NaN, cells: {}, after: [], probe: null, error: `client exited ${code}: ${err.trim().split('\n').pop() ?? ''}` };
+    return { startup: NaN, first: NaN, cells: {}, after: [], probe: null, cpu_per_cell: null, error: `client exited ${code}: ${err.trim().split('\n').pop() ?? ''}` };
   }
 }
 
@@ -172,6 +175,7 @@ async function main(): Promise<void> {
   const columns: Array<[string, (r: Run) => number[]]> = [
     ['startup', (r) => [r.startup]], ['first', (r) => [r.first]], ['one', (r) => r.cells.one ?? []],
     ['loop', (r) => r.cells.loop ?? []], ['klass', (r) => r.cells.klass ?? []], ['after', (r) => r.after],
+    ['cpu', (r) => (r.cpu_per_cell === null || r.cpu_per_cell === undefined ? [] : [r.cpu_per_cell])],
   ];
   const table = new Map([...results].map(([name, rs]) => [name, new Map(columns.map(([c, pick]) => [c, summary(rs, pick)]))]));
   const base = table.get(values['ratio-to']!);
@@ -186,14 +190,15 @@ async function main(): Promise<void> {
   };
   console.log(`\nKernel latency, ms, measured from outside with jupyter_client: median / p90 of ${reps} runs of each cell` +
     `${runs > 1 ? `, then the median over ${runs} benchmark runs (kernels interleaved)` : ''}; (×ratio of the median to ${values['ratio-to']}'s). ` +
-    'Round trip = execute_request → execute_reply + idle.\n');
-  console.log(`| kernel | startup → kernel_info_reply | startup → first \`1 + 1\` | \`1 + 1\` | 1,000-iteration loop | 50-line class | \`1 + 1\` after ${after} cells | reports type errors |`);
-  console.log('|---|---|---|---|---|---|---|---|');
+    'Round trip = execute_request → execute_reply + idle. Kernel CPU = CPU time of all the kernel\'s threads per measured cell ' +
+    '(the three kinds together; a loaded machine inflates it far less than round trips).\n');
+  console.log(`| kernel | startup → kernel_info_reply | startup → first \`1 + 1\` | \`1 + 1\` | 1,000-iteration loop | 50-line class | \`1 + 1\` after ${after} cells | kernel CPU per cell | reports type errors |`);
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const [name, rs] of results) {
     const errors = [...new Set(rs.map((r) => r.error).filter(Boolean))];
     const probes = rs.map((r) => r.probe).filter((p) => p !== null && p !== undefined);
     const typed = probes.length ? (probes.every(Boolean) ? 'yes' : probes.some(Boolean) ? 'sometimes' : 'no') : '–';
-    console.log(`| ${name}${errors.length ? ` (error: ${errors.join('; ')})` : ''} | ${cell(name, 'startup', false)} | ${cell(name, 'first', false)} | ${cell(name, 'one')} | ${cell(name, 'loop')} | ${cell(name, 'klass')} | ${cell(name, 'after')} | ${typed} |`);
+    console.log(`| ${name}${errors.length ? ` (error: ${errors.join('; ')})` : ''} | ${cell(name, 'startup', false)} | ${cell(name, 'first', false)} | ${cell(name, 'one')} | ${cell(name, 'loop')} | ${cell(name, 'klass')} | ${cell(name, 'after')} | ${cell(name, 'cpu', false)} | ${typed} |`);
   }
 }
 

@@ -7,7 +7,9 @@ Plan: {"argv": [...], "cwd": str, "env": {...}, "connection": {...connection fil
        "filler": [code...], "after": [code...], "probe": {"code": str, "expect": str} | null}
 
 Measures: startup (spawn -> first kernel_info_reply), then every cell's round trip:
-execute_request sent -> execute_reply received and status idle seen on IOPub.
+execute_request sent -> execute_reply received and status idle seen on IOPub; and the CPU time
+the kernel process spent (all its threads, from /proc/PID/task/*/schedstat, nanoseconds) while
+the measured cells ran, which a busy machine inflates far less than wall-clock times.
 Usage: python3 bench/kernel_client.py < plan.json
 """
 import json
@@ -19,6 +21,21 @@ import time
 
 import zmq
 from jupyter_client.session import Session
+
+
+def cpu_ms(pid):
+    """CPU time of every live thread of process `pid`, in ms (0 where /proc is unavailable)."""
+    total = 0
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                pass
+    except OSError:
+        return 0.0
+    return total / 1e6
 
 
 def main():
@@ -70,7 +87,7 @@ def main():
             raise RuntimeError(f"cell failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}\n{code}")
         return ms, outputs
 
-    result = {"startup": None, "first": None, "cells": {}, "after": [], "probe": None}
+    result = {"startup": None, "first": None, "cells": {}, "after": [], "probe": None, "cpu_per_cell": None}
     t0 = time.perf_counter()
     child = subprocess.Popen(plan["argv"], cwd=plan["cwd"], env={**os.environ, **plan["env"]}, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -89,9 +106,12 @@ def main():
             ms, _ = execute(code)
             if i == 0:
                 result["first"] = (time.perf_counter() - t0) * 1000
+        cpu0 = cpu_ms(child.pid)
         for rnd in plan["rounds"]:
             for name, code in zip(plan["names"], rnd):
                 result["cells"].setdefault(name, []).append(execute(code)[0])
+        cells = sum(len(rnd) for rnd in plan["rounds"])
+        result["cpu_per_cell"] = (cpu_ms(child.pid) - cpu0) / cells if cells else None
         for code in plan["filler"]:
             execute(code)
         result["after"] = [execute(code)[0] for code in plan["after"]]
