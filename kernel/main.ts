@@ -2,9 +2,11 @@
  * The kernel process: the main thread hosts the execution engine (so `vm`'s breakOnSigint can
  * stop synchronous cells) and a worker thread owns the wire protocol (kernel/protocol/worker.ts).
  *
- * Startup runs in parallel: the worker binds the sockets and answers kernel_info on its own while
- * this thread, otherwise idle, imports the engine, loads the TypeScript compiler (from V8's code
- * cache) and warms up the cell path (kernel/engine/warmup.ts), so the first cells find it hot.
+ * Startup is ordered for a fast kernel_info_reply, then a hot first cell: the worker boots, binds
+ * the sockets and answers kernel_info with the CPU to itself; when it says 'warm' (right after the
+ * first kernel_info_reply, or 300 ms after binding), this thread imports the engine, loads the
+ * TypeScript compiler (from V8's code cache) and warms up the cell path (kernel/engine/warmup.ts).
+ * Loading it at 'bound' instead made the first reply ~50% slower on a busy 2-core machine.
  *
  * SIGINT never kills the kernel: it raises the shared interrupt flag.
  */
@@ -95,9 +97,6 @@ export async function startKernel(connectionFile: string, { engineModule }: Star
     }
     worker.postMessage({ type: 'reply', ...reply });
   };
-
-  // Not waiting for the worker: this thread has nothing else to do meanwhile.
-  void loadEngine().catch((err: Error) => log(`engine failed to load: ${err.stack ?? err}`));
 
   await new Promise<void>((resolve, reject) => {
     worker.on('message', (m: { type: string; request?: EngineRequest; code?: number; message?: string }) => {

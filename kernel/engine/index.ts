@@ -7,6 +7,9 @@
  * `async` (default) reports type errors before the reply when the check finished first, else as
  * late stderr output with the same parent; `wait` makes the reply wait for the check; `off`.
  *
+ * At creation the engine also warms up the cell compiler (./warmup.ts; FLOWLAB_WARMUP_STEPS sets
+ * its length, 0 turns it off); the first requests wait for it, at most WARMUP_WAIT_MS.
+ *
  * @example
  * const engine = createEngine({ post: (m) => worker.postMessage(m), interruptFlag, cwd: process.cwd() });
  * const reply = await engine.handle({ id: 1, kind: 'execute', code: '1 + 1', silent: false, storeHistory: true, allowStdin: false, executionCount: 1 });
@@ -81,7 +84,9 @@ export function createEngine(host: EngineHost): Engine {
   let warm = false;
   const checkerReady = preloadTypeScript().then((ts) => {
     if (shutDown) return;
+    const steps = process.env.FLOWLAB_WARMUP_STEPS ? Number(process.env.FLOWLAB_WARMUP_STEPS) : NaN;
     stopWarmup = startWarmup(ts, {
+      ...(Number.isInteger(steps) && steps >= 0 ? { steps } : {}),
       busy: () => active > 0 || (host.pendingRequests?.() ?? 0) > 0,
       lastActivity: () => lastEnd,
       onDone: saveTypeScriptCache,

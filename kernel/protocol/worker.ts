@@ -8,6 +8,7 @@
  * To the main thread it posts { type: 'engineRequest', request }, { type: 'bound' },
  * { type: 'warm' } (start loading the engine now), { type: 'exit', code }, { type: 'fatal', message }.
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { raiseInterrupt, type EngineMessage } from '../contract.js';
@@ -20,7 +21,6 @@ import { HistoryStore } from './history.js';
 import { IOPub } from './iopub.js';
 import { debug, log } from './log.js';
 import { Outbox } from './outbox.js';
-import { startSentinel } from './sentinel.js';
 import { ShellQueue } from './shell.js';
 import { parseFrames, Signer, type Message } from './wire.js';
 
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const session = randomUUID();
   const outboxes = { shell: new Outbox(sockets.shell, 'shell'), control: new Outbox(sockets.control, 'control'), stdin: new Outbox(sockets.stdin, 'stdin'), iopub: new Outbox(sockets.iopub, 'iopub') };
   const engine = new EngineLink(port, new Int32Array(interruptBuffer));
-  let sentinel: ReturnType<typeof startSentinel>;
+  let sentinel: ChildProcess | undefined;
   let exiting = false;
 
   const ctx: KernelContext = {
@@ -113,7 +113,10 @@ async function main(): Promise<void> {
     if (warmed) return;
     warmed = true;
     port.postMessage({ type: 'warm' });
-    sentinel = startSentinel(() => raiseInterrupt(interruptFlag));
+    // Imported here, not at startup: node:child_process is not needed for the first kernel_info_reply.
+    void import('./sentinel.js').then(({ startSentinel }) => {
+      if (!exiting) sentinel = startSentinel(() => raiseInterrupt(interruptFlag));
+    }, (err: Error) => log(`SIGINT sentinel not started: ${err.message}`));
     void ctx.history.open();
   };
   const shell = new ShellQueue(ctx, {

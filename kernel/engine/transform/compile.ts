@@ -51,7 +51,8 @@ export function compileCell(ts: TypeScript, source: string): CompiledCell | Cell
 
 /** Compiles `source` without the cache (the warm-up uses it: its cells must not fill the cache). */
 export function compileUncached(ts: TypeScript, source: string): CompiledCell | CellSyntaxError {
-  const sf = ts.createSourceFile('cell.ts', source, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  // Doc comments mean nothing to the compiled cell: skip parsing them (the type checker reads them).
+  const sf = ts.createSourceFile('cell.ts', source, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
   const err = parseError(ts, sf);
   if (err) return err;
   const edits = new EditList(source);
@@ -64,7 +65,7 @@ export function compileUncached(ts: TypeScript, source: string): CompiledCell | 
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: true, useDefineForClassFields: true },
   });
   const js = out.outputText.replace(/\/\/# sourceMappingURL=.*\s*$/, '');
-  const jsf = ts.createSourceFile('cell.js', js, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+  const jsf = ts.createSourceFile('cell.js', js, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.JS);
   const r = rewriteCell(ts, jsf, new EditList(js), { result: endsWithExpression(ts, sf) });
   let sm: SourceMap | undefined;
   return {
