@@ -72,7 +72,8 @@ const CELLS: Record<string, Record<Lang, (i: number) => string>> = {
   klass: { ts: (i) => classCell('ts', i), py: (i) => classCell('py', i) },
   filler: { ts: (i) => `const v${i}: number = ${i} * 2;`, py: (i) => `v${i} = ${i} * 2` },
 };
-const PROBE = { code: 'const probeTypeError: number = "not a number";', expect: 'TS2322' };
+// A type error as TypeScript words it (flowlab prints the code TS2322, tslab only the message).
+const PROBE = { code: 'const probeTypeError: number = "not a number";', expect: "TS2322|is not assignable to type 'number'" };
 
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((res) => {

@@ -4,7 +4,7 @@ stdin and reads the timings as JSON from stdout.
 
 Plan: {"argv": [...], "cwd": str, "env": {...}, "connection": {...connection file...},
        "warmup": [code...], "rounds": [[code...] per round], "names": [name per code in a round],
-       "filler": [code...], "after": [code...], "probe": {"code": str, "expect": str} | null}
+       "filler": [code...], "after": [code...], "probe": {"code": str, "expect": regex} | null}
 
 Measures: startup (spawn -> first kernel_info_reply), then every cell's round trip:
 execute_request sent -> execute_reply received and status idle seen on IOPub; and the CPU time
@@ -13,6 +13,7 @@ the measured cells ran, which a busy machine inflates far less than wall-clock t
 Usage: python3 bench/kernel_client.py < plan.json
 """
 import json
+import re
 import os
 import signal
 import subprocess
@@ -125,12 +126,12 @@ def main():
             reply, outputs = request("execute_request", {"code": probe["code"], "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
             text = text_of(reply) + "".join(text_of(m) for m in outputs)
             deadline = time.monotonic() + 30
-            while probe["expect"] not in text and time.monotonic() < deadline:
+            while not re.search(probe["expect"], text) and time.monotonic() < deadline:
                 for s, _ in poller.poll(200):  # a check that finished after the reply arrives late
                     _, msg = session.recv(s, mode=0)
                     if msg is not None and s is iopub:
                         text += text_of(msg)
-            result["probe"] = probe["expect"] in text
+            result["probe"] = bool(re.search(probe["expect"], text))
         session.send(control, "shutdown_request", {"restart": False})
         control.poll(3000)
     except Exception as err:  # reported in the table, the other kernels still run

@@ -8,7 +8,7 @@
  * late stderr output with the same parent; `wait` makes the reply wait for the check; `off`.
  *
  * At creation the engine also warms up the cell compiler (./warmup.ts; FLOWLAB_WARMUP_STEPS sets
- * its length, 0 turns it off); the first requests wait for it, at most WARMUP_WAIT_MS.
+ * its length, 0 turns it off); the first requests wait for it, at most 0.5 s.
  *
  * @example
  * const engine = createEngine({ post: (m) => worker.postMessage(m), interruptFlag, cwd: process.cwd() });
@@ -26,16 +26,7 @@ import { currentParent, emit, installOutputCapture, setLastParent, setSink, writ
 import { CheckClient } from './typecheck/client.js';
 import { compileCell } from './transform/compile.js';
 import { preloadTypeScript, saveTypeScriptCache, typescript } from './typescript.js';
-import { startWarmup, warmedUp } from './warmup.js';
-
-/**
- * How long a request arriving during the start-up warm-up waits for it to finish, at most. The
- * warm-up takes ~0.1 s of CPU and is usually done before a client's first cell arrives; on a
- * crowded machine it may not be, and the first cell waiting a little beats every later cell
- * running on a cold parser. Past this, the request runs and the rest of the warm-up waits for a
- * quiet moment.
- */
-const WARMUP_WAIT_MS = 500;
+import { engineWarmup } from './warmup.js';
 
 /** What the engine needs from kernel/main.ts. */
 export interface EngineHost {
@@ -77,31 +68,12 @@ export function createEngine(host: EngineHost): Engine {
   const mode = checkMode();
   // TypeScript first (the first execute needs it), then the type-check worker, so they do not compete.
   let checker: CheckClient | undefined;
-  // Requests in progress and when the last one ended: the JIT warm-up steps aside for them.
-  let active = 0;
-  let lastEnd = 0;
-  let stopWarmup: (() => void) | undefined;
-  let warm = false;
-  const checkerReady = preloadTypeScript().then((ts) => {
-    if (shutDown) return;
-    const steps = process.env.FLOWLAB_WARMUP_STEPS ? Number(process.env.FLOWLAB_WARMUP_STEPS) : NaN;
-    stopWarmup = startWarmup(ts, {
-      ...(Number.isInteger(steps) && steps >= 0 ? { steps } : {}),
-      busy: () => active > 0 || (host.pendingRequests?.() ?? 0) > 0,
-      lastActivity: () => lastEnd,
-      onDone: saveTypeScriptCache,
-    });
-    void warmedUp().then(() => { warm = true; });
-  }, () => undefined);
-  // The first requests wait (briefly) for the start-up warm-up instead of competing with it.
-  const warmupGate = async (): Promise<void> => {
-    await checkerReady;
-    if (warm) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([warmedUp(), new Promise<void>((r) => { timer = setTimeout(r, WARMUP_WAIT_MS); })]);
-    clearTimeout(timer);
-    warm = true;
-  };
+  const tsLoaded = preloadTypeScript();
+  const checkerReady = tsLoaded.then(() => undefined, () => undefined);
+  const steps = Number(process.env.FLOWLAB_WARMUP_STEPS || NaN);
+  const warmup = engineWarmup(tsLoaded, {
+    pendingRequests: host.pendingRequests, onDone: saveTypeScriptCache, ...(Number.isInteger(steps) && steps >= 0 ? { steps } : {}),
+  });
   // The type-check worker starts on first need (a quiet moment, a completion, 'wait' mode), so its
   // seconds-long warm-up never competes with the first cells of a session.
   const ensureChecker = (): CheckClient | undefined => {
@@ -214,7 +186,7 @@ export function createEngine(host: EngineHost): Engine {
         return { id: req.id, kind: 'ack' };
       case 'shutdown':
         shutDown = true;
-        stopWarmup?.();
+        warmup.stop();
         if (flushTimer) clearTimeout(flushTimer);
         if (idleStart) clearTimeout(idleStart);
         pendingChecks.length = 0;
@@ -226,16 +198,14 @@ export function createEngine(host: EngineHost): Engine {
 
   return {
     async handle(req) {
-      if (!warm && (req.kind === 'execute' || req.kind === 'complete' || req.kind === 'inspect' || req.kind === 'isComplete')) await warmupGate();
-      active++;
+      // The first requests wait (briefly) for the start-up warm-up instead of competing with it.
+      if (req.kind === 'execute' || req.kind === 'complete' || req.kind === 'inspect' || req.kind === 'isComplete') await warmup.gate();
+      warmup.begin();
       return handle(req).catch((e) => {
         if (req.kind === 'execute') return { id: req.id, kind: 'execute', status: 'error', ...errorInfo(e) } as EngineReply;
         emit({ kind: 'error', ...errorInfo(e) }, req.id);
         return { id: req.id, kind: 'ack' } as EngineReply;
-      }).finally(() => {
-        active--;
-        lastEnd = performance.now();
-      });
+      }).finally(() => warmup.end());
     },
   };
 }
