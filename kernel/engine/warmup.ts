@@ -42,13 +42,15 @@ export function warmupCell(k: number): string {
         `class ${C} {`,
         '  constructor(public x: number, private y: number) {}',
         '  readonly tag = "warm";',
-        ...Array.from({ length: 8 }, (_, m) => `  m${m}(k: number): ${C} {\n    return new ${C}(this.x * k + ${m}, this.y - k);\n  }`),
+        ...Array.from({ length: 12 }, (_, m) => `  m${m}(k: number, s?: string): ${C} {\n    return new ${C}(this.x * k + ${m}, this.y - (s ? s.length : k));\n  }`),
         `  static zero(): ${C} { return new ${C}(0, 0); }`,
         '}',
       ].join('\n');
     case 1:
       return [
         `interface Row${k} { step: number; loss: number; tags?: string[] }`,
+        `function mean${k}(xs: number[]): number { let s = 0; for (const x of xs) s += x; return s / xs.length; }`,
+        `function last${k}<T>(xs: readonly T[], fallback: T): T { return xs.length ? xs[xs.length - 1]! : fallback; }`,
         `const rows${k}: Row${k}[] = [];`,
         `let acc${k} = 0;`,
         `for (let i = 0; i < 10; i++) { acc${k} += i * i; rows${k}.push({ step: i, loss: 1 / (i + 1) }); }`,
@@ -75,6 +77,8 @@ export function warmupCell(k: number): string {
         '  constructor(s: number) { super(); this.s = s; }',
         '  area(): number { return (this.s ** 2) as number; }',
         '  get side(): number { return this.s; }',
+        '  scale(f: number): this { this.s *= f; return this; }',
+        '  static of(s: number): Sq' + k + ' { return new Sq' + k + '(s); }',
         '}',
         `const sq${k} = new Sq${k}(${k});`,
         `sq${k}.area() + (sq${k}.side ?? 0)`,
