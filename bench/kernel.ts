@@ -13,11 +13,13 @@
  * run after a quiet moment): flowlab type-checks every cell in the background.
  *
  * `--runs N` repeats the whole set N times, kernels interleaved, and reports the median of the
- * per-run medians (and p90s): the machine may be shared. `--baseline DIR` adds another flowlab
+ * per-run medians (and p90s): the machine may be shared. `--settle S` waits S seconds after the
+ * warm-up cells before the measured ones (a person reading; default 0: at once, the worst case
+ * for kernels that warm up in the background). `--baseline DIR` adds another flowlab
  * build (a checkout with dist/ built) as the row `flowlab@base`, for before/after tables.
  * Ratios are to `--ratio-to` (default deno).
  *
- * Usage: npm run build && node dist/bench/kernel.js [--reps 30] [--after 200] [--runs 1]
+ * Usage: npm run build && node dist/bench/kernel.js [--reps 30] [--after 200] [--runs 1] [--settle 0]
  *          [--kernels flowlab,deno,ipykernel,tslab] [--baseline /tmp/base] [--ratio-to deno]
  */
 import { spawn } from 'node:child_process';
@@ -103,7 +105,7 @@ interface Run {
 }
 
 /** Runs bench/kernel_client.py for one kernel. */
-async function benchKernel(def: KernelDef, reps: number, after: number, dir: string): Promise<Run> {
+async function benchKernel(def: KernelDef, reps: number, after: number, settle: number, dir: string): Promise<Run> {
   const [shell, control, iopub, stdin, hb] = await freePorts(5);
   const connection = { transport: 'tcp', ip: '127.0.0.1', key: `bench-${Math.random()}`, signature_scheme: 'hmac-sha256', shell_port: shell, control_port: control, iopub_port: iopub, stdin_port: stdin, hb_port: hb, kernel_name: def.name };
   const file = join(dir, `${def.name}.json`);
@@ -113,7 +115,7 @@ async function benchKernel(def: KernelDef, reps: number, after: number, dir: str
   const rounds = Array.from({ length: reps }, (_, i) => [CELLS.one![lang](i), CELLS.loop![lang](i), CELLS.klass![lang](i)]);
   const filler = Array.from({ length: Math.max(0, after - warmup.length - 3 * reps) }, (_, i) => CELLS.filler![lang](i));
   const plan = {
-    argv: def.argv(file), cwd: dir, connection,
+    argv: def.argv(file), cwd: dir, connection, settle,
     env: { JUPYTER_DATA_DIR: join(dir, 'data'), IPYTHONDIR: join(dir, 'ipython'), FLOWLAB_HISTORY_DIR: join(dir, 'history'), NO_COLOR: '1' },
     warmup, rounds, names: ['one', 'loop', 'klass'], filler,
     after: Array.from({ length: reps }, (_, i) => CELLS.one![lang](i)),
@@ -141,6 +143,7 @@ async function main(): Promise<void> {
       reps: { type: 'string', default: '30' },
       after: { type: 'string', default: '200' },
       runs: { type: 'string', default: '1' },
+      settle: { type: 'string', default: '0' },
       kernels: { type: 'string', default: KERNELS.map((k) => k.name).join(',') },
       baseline: { type: 'string' },
       'ratio-to': { type: 'string', default: 'deno' },
@@ -149,7 +152,8 @@ async function main(): Promise<void> {
   const reps = Number(values.reps);
   const after = Number(values.after);
   const runs = Number(values.runs);
-  if (!(reps >= 1) || !(after >= 0) || !(runs >= 1)) throw new Error('bench/kernel: --reps and --runs must be ≥ 1 and --after ≥ 0.');
+  const settle = Number(values.settle);
+  if (!(reps >= 1) || !(after >= 0) || !(runs >= 1) || !(settle >= 0)) throw new Error('bench/kernel: --reps and --runs must be ≥ 1, --after and --settle ≥ 0.');
   if (!existsSync(join(root, 'dist', 'src', 'cli', 'main.js'))) throw new Error('bench/kernel: dist/src/cli/main.js is missing; run `npm run build` first.');
   const defs = KERNELS.filter((k) => values.kernels!.split(',').includes(k.name));
   if (values.baseline) {
@@ -164,7 +168,7 @@ async function main(): Promise<void> {
       for (let k = 0; k < defs.length; k++) {
         const def = defs[(k + r) % defs.length]!;
         process.stderr.write(`run ${r + 1}/${runs}: ${def.name}…\n`);
-        results.get(def.name)!.push(await benchKernel(def, reps, after, dir));
+        results.get(def.name)!.push(await benchKernel(def, reps, after, settle, dir));
       }
     }
   } finally {
@@ -191,6 +195,7 @@ async function main(): Promise<void> {
   };
   console.log(`\nKernel latency, ms, measured from outside with jupyter_client: median / p90 of ${reps} runs of each cell` +
     `${runs > 1 ? `, then the median over ${runs} benchmark runs (kernels interleaved)` : ''}; (×ratio of the median to ${values['ratio-to']}'s). ` +
+    `${settle > 0 ? `The measured cells start ${settle} s after the warm-up cells (a person reading), not at once. ` : 'The measured cells follow the three warm-up cells at once. '}` +
     'Round trip = execute_request → execute_reply + idle. Kernel CPU = CPU time of all the kernel\'s threads per measured cell ' +
     '(the three kinds together; a loaded machine inflates it far less than round trips).\n');
   console.log(`| kernel | startup → kernel_info_reply | startup → first \`1 + 1\` | \`1 + 1\` | 1,000-iteration loop | 50-line class | \`1 + 1\` after ${after} cells | kernel CPU per cell | reports type errors |`);

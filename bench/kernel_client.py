@@ -2,7 +2,7 @@
 over plain pyzmq sockets: the client half of bench/kernel.ts, which writes the plan as JSON on
 stdin and reads the timings as JSON from stdout.
 
-Plan: {"argv": [...], "cwd": str, "env": {...}, "connection": {...connection file...},
+Plan: {"argv": [...], "cwd": str, "env": {...}, "connection": {...connection file...}, "settle": seconds,
        "warmup": [code...], "rounds": [[code...] per round], "names": [name per code in a round],
        "filler": [code...], "after": [code...], "probe": {"code": str, "expect": regex} | null}
 
@@ -107,6 +107,7 @@ def main():
             ms, _ = execute(code)
             if i == 0:
                 result["first"] = (time.perf_counter() - t0) * 1000
+        time.sleep(plan.get("settle", 0))  # a person reading the first output (--settle)
         cpu0 = cpu_ms(child.pid)
         for rnd in plan["rounds"]:
             for name, code in zip(plan["names"], rnd):

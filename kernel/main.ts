@@ -76,6 +76,7 @@ export async function startKernel(connectionFile: string, { engineModule }: Star
 
   const moduleUrl = engineModule ?? process.env.FLOWLAB_KERNEL_ENGINE ?? pathToFileURL(join(here, 'engine', `index${ext}`)).href;
   let engine: Promise<EngineLike> | undefined;
+  let loaded: EngineLike | undefined;
   const loadEngine = (): Promise<EngineLike> =>
     (engine ??= import(moduleUrl).then((mod: EngineModule) => {
       const e = mod.createEngine({
@@ -83,14 +84,14 @@ export async function startKernel(connectionFile: string, { engineModule }: Star
         pendingRequests: () => Atomics.load(interruptFlag, PENDING_REQUESTS_INDEX),
       });
       worker.postMessage({ type: 'ready' });
-      return e;
+      return (loaded = e);
     }));
 
   const run = async (req: EngineRequest): Promise<void> => {
     Atomics.sub(interruptFlag, PENDING_REQUESTS_INDEX, 1);
     let reply: EngineReply;
     try {
-      reply = await (await loadEngine()).handle(req);
+      reply = await (loaded ?? (await loadEngine())).handle(req);
     } catch (err) {
       log(`engine failed on ${req.kind}: ${(err as Error)?.stack ?? err}`);
       reply = fallbackReply(req, err);

@@ -63,7 +63,8 @@ export async function runCell(ts: TypeScript, o: RunOptions): Promise<ExecuteRep
       value = (await untilInterrupted(p, o.flag))?.v;
     }
     if (!compiled.hasResult || value === undefined || o.silent) return { id: o.id, kind: 'execute', status: 'ok' };
-    const data: MimeBundle = await cellScope.run({ parent: o.id }, () => toBundle(value));
+    const bundle = cellScope.run({ parent: o.id }, () => toBundle(value));
+    const data: MimeBundle = typeof (bundle as Partial<PromiseLike<MimeBundle>>).then === 'function' ? await bundle : (bundle as MimeBundle);
     return { id: o.id, kind: 'execute', status: 'ok', result: { data, metadata: {} } };
   } catch (e) {
     if (isInterrupt(e)) noteInterrupt();

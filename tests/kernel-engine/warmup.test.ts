@@ -25,7 +25,7 @@ test('every kind of warm-up cell compiles on the fast path to valid JavaScript',
   }
 });
 
-test('steps wait while busy and until idleMs after the last request; onDone runs once at the end', async () => {
+test('steps wait while busy and until idleMs after the last request; onReady runs once, after readySteps', async () => {
   // The warm-up's own timers are unref'd (it never keeps a process alive): hold the loop open.
   const keepAlive = setInterval(() => undefined, 1000);
   let busy = true;
@@ -33,7 +33,7 @@ test('steps wait while busy and until idleMs after the last request; onDone runs
   let done = 0;
   const t0 = performance.now();
   let doneAt = 0;
-  startWarmup(ts, { busy: () => busy, lastActivity: () => last, idleMs: 80, steps: 4, onDone: () => { done++; doneAt = performance.now() - t0; } });
+  startWarmup(ts, { busy: () => busy, lastActivity: () => last, idleMs: 80, readySteps: 3, steps: 6, onReady: () => { done++; doneAt = performance.now() - t0; } });
   await new Promise((r) => setTimeout(r, 150));
   assert.equal(done, 0, 'no progress while a request is running');
   busy = false;
@@ -46,9 +46,9 @@ test('steps wait while busy and until idleMs after the last request; onDone runs
   clearInterval(keepAlive);
 });
 
-test('stopping resolves warmedUp() without running onDone', async () => {
+test('stopping resolves warmedUp() without running onReady', async () => {
   let done = 0;
-  const stop = startWarmup(ts, { busy: () => true, lastActivity: () => 0, steps: 4, onDone: () => { done++; } });
+  const stop = startWarmup(ts, { busy: () => true, lastActivity: () => 0, steps: 4, onReady: () => { done++; } });
   stop();
   await warmedUp();
   await new Promise((r) => setTimeout(r, 50));
