@@ -121,7 +121,9 @@ export class ShellQueue {
     debug(`shell ← ${type} ${msg.header.msg_id}`);
     const handler = Object.hasOwn(handlers, type) ? handlers[type] : Object.hasOwn(this.extra, type) ? this.extra[type] : undefined;
     ctx.shellBusy = true;
-    await ctx.iopub.status('busy', msg.header);
+    // execute_request publishes busy itself, right after handing the cell to the engine.
+    const announced = type === 'execute_request' && !this.aborting;
+    if (!announced) void ctx.iopub.status('busy', msg.header);
     try {
       if (!handler) {
         log(`unknown shell message type '${type}' ignored`);
@@ -134,8 +136,10 @@ export class ShellQueue {
         }
       }
     } finally {
+      // Queued after everything the request published and after its reply was handed to ZeroMQ;
+      // the outbox sends in order, so the next request's busy cannot overtake it.
       ctx.iopub.flush();
-      await ctx.iopub.status('idle', msg.header);
+      void ctx.iopub.status('idle', msg.header);
       ctx.shellBusy = false;
     }
   }
