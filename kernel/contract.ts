@@ -49,17 +49,53 @@ export type EngineEvent =
 export type EngineMessage = ({ type: 'reply' } & EngineReply) | ({ type: 'event' } & EngineEvent) | { type: 'ready' };
 
 /**
- * Interrupt flag shared by both halves: an Int32Array over a SharedArrayBuffer of length 1.
- * The protocol worker stores 1 (Atomics.store) on interrupt_request or a relayed SIGINT; the
- * engine's instrumented loops and awaits check it and throw an interrupt error; the engine resets
- * it to 0 when a new execute request starts.
+ * Interrupt flag shared by both halves: an Int32Array over a SharedArrayBuffer, slot 0.
+ *
+ * 0 means no interrupt. Otherwise it holds the id of the execute request the interrupt is aimed
+ * at: the protocol worker stores the id of the execute it last posted (`raiseInterrupt`), so an
+ * interrupt that arrives after a cell was handed to the engine but before the engine started it
+ * is kept for that cell. Instrumented loops and awaits stop while the slot is non-zero. When an
+ * execute with id g starts, the engine clears only values below g (`clearInterrupts`: aimed at
+ * an earlier cell, i.e. stale), and when it ends, values up to g. Both writes are atomic
+ * compare-and-swap loops, so no interrupt raised for a cell can be erased by that cell's own
+ * bookkeeping. Embedders without request ids (tests, the notebook runner) store 1: for every
+ * cell after the first that reads as "aimed at the running cell", and it is cleared when it ends.
  */
 export const INTERRUPT_FLAG_INDEX = 0;
 
-/** Raises the interrupt flag and wakes the threads waiting on it (the engine's SIGINT escalator). */
-export function raiseInterrupt(shared: Int32Array): void {
-  Atomics.store(shared, INTERRUPT_FLAG_INDEX, 1);
+/**
+ * Aims an interrupt at execute request `target` (values only grow: an interrupt for a later
+ * request is never replaced by one for an earlier request) and wakes the threads waiting on the
+ * flag (the engine's SIGINT escalator).
+ * @example raiseInterrupt(flag, lastPostedExecuteId)
+ */
+export function raiseInterrupt(shared: Int32Array, target: number): void {
+  if (!(target > 0)) return;
+  for (let seen = Atomics.load(shared, INTERRUPT_FLAG_INDEX); seen < target;) {
+    const was = Atomics.compareExchange(shared, INTERRUPT_FLAG_INDEX, seen, target);
+    if (was === seen) break;
+    seen = was;
+  }
   Atomics.notify(shared, INTERRUPT_FLAG_INDEX);
+}
+
+/**
+ * Clears the interrupt if it is aimed at a request before `below` (at a cell's start: `below` =
+ * its id) — never one raised for `below` or later, even if raised while this runs.
+ * @returns true when it cleared one
+ */
+export function clearInterrupts(shared: Int32Array, below: number): boolean {
+  for (let seen = Atomics.load(shared, INTERRUPT_FLAG_INDEX); seen !== 0 && seen < below;) {
+    const was = Atomics.compareExchange(shared, INTERRUPT_FLAG_INDEX, seen, 0);
+    if (was === seen) return true;
+    seen = was;
+  }
+  return false;
+}
+
+/** True while an interrupt is raised (what instrumented loops and library probes read). */
+export function interruptRaised(shared: Int32Array): boolean {
+  return Atomics.load(shared, INTERRUPT_FLAG_INDEX) !== 0;
 }
 
 /**

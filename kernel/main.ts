@@ -8,13 +8,15 @@
  * TypeScript compiler (from V8's code cache) and warms up the cell path (kernel/engine/warmup.ts).
  * Loading it at 'bound' instead made the first reply ~50% slower on a busy 2-core machine.
  *
- * SIGINT never kills the kernel: it raises the shared interrupt flag.
+ * SIGINT never kills the kernel. The engine's listener aims it at the cell running when the main
+ * thread gets to it (kernel/engine/interrupt.ts); the SIGINT sentinel relays the same signal to
+ * the protocol worker at once, which aims it at the cell it handed over (kernel/protocol/interrupt.ts).
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineMessage, EngineReply, EngineRequest } from './contract.js';
-import { PENDING_REQUESTS_INDEX, raiseInterrupt } from './contract.js';
+import { PENDING_REQUESTS_INDEX } from './contract.js';
 
 interface EngineLike {
   handle(req: EngineRequest): Promise<EngineReply>;
@@ -58,7 +60,8 @@ export async function startKernel(connectionFile: string, { engineModule }: Star
   // [interrupt flag, engine requests posted by the worker and not yet started here]
   const interruptBuffer = new SharedArrayBuffer(8);
   const interruptFlag = new Int32Array(interruptBuffer);
-  process.on('SIGINT', () => raiseInterrupt(interruptFlag));
+  // Until the engine installs its own listener there is no cell to stop: only keep the process alive.
+  process.on('SIGINT', () => undefined);
   for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
     process.on(event, (err: unknown) => {
       if (process.listenerCount(event) === 1) log(`${event}: ${(err as Error)?.stack ?? String(err)}`);

@@ -17,9 +17,9 @@
 import type { EngineMessage, EngineReply, EngineRequest } from '../contract.js';
 import { handleComm } from './comm.js';
 import { complete, inspect } from './complete.js';
-import { errorInfo } from './errors.js';
+import { errorInfo, KeyboardInterrupt } from './errors.js';
 import { runCell } from './execute.js';
-import { absorbStaleSignal, installSigint, setRunning, stopEscalator } from './interrupt.js';
+import { endCell, installSigint, startCell, stopEscalator } from './interrupt.js';
 import { isComplete } from './is-complete.js';
 import { configureGlobals, installGlobals } from './runtime/globals.js';
 import { currentParent, emit, installOutputCapture, setLastParent, setSink, writeStream } from './runtime/output.js';
@@ -143,32 +143,34 @@ export function createEngine(host: EngineHost): Engine {
   // The path of every cell awaits only where it must: with AsyncLocalStorage on (cell output
   // routing), every promise on this thread runs the async hooks.
   async function execute(req: Extract<EngineRequest, { kind: 'execute' }>): Promise<EngineReply> {
-    absorbStaleSignal(host.interruptFlag);
-    Atomics.store(host.interruptFlag, 0, 0);
-    setLastParent(req.id);
-    allowStdin = req.allowStdin;
-    const ts = tsNow() ?? await typescript();
-    if (mode !== 'off') startWhenIdle();
-    // Silent / no-history runs share the previous count: a distinct name keeps that cell's position map.
-    const cell = req.silent || !req.storeHistory ? `<silent ${req.id}>` : `<cell ${req.executionCount}>`;
-    // A cell that cannot parse is not type-checked (nor registered as declaring anything).
-    const parses = !('syntaxError' in compileCell(ts, req.code));
-    const wanted = mode !== 'off' && parses && !req.silent && req.code.trim();
+    // An interrupt that came after the front end sent this cell stops it here, before it runs.
+    if (startCell(host.interruptFlag, req.id)) {
+      endCell(host.interruptFlag, req.id);
+      return { id: req.id, kind: 'execute', status: 'error', ...errorInfo(new KeyboardInterrupt()) };
+    }
     let reported = false;
     const report = (text: string) => { if (!reported && text) { reported = true; writeStream('stderr', text, req.id); } };
     let waited: ReturnType<CheckClient['check']> | undefined;
     let deferred: ReturnType<typeof deferCheck> | undefined;
-    if (wanted && mode === 'wait') {
-      flushChecks();
-      ensureChecker();
-      waited = checker!.check(req.executionCount, req.code);
-    } else if (wanted) deferred = deferCheck(req.executionCount, req.code, report);
-    setRunning(true);
     let reply: EngineReply;
     try {
+      setLastParent(req.id);
+      allowStdin = req.allowStdin;
+      const ts = tsNow() ?? await typescript();
+      if (mode !== 'off') startWhenIdle();
+      // Silent / no-history runs share the previous count: a distinct name keeps that cell's position map.
+      const cell = req.silent || !req.storeHistory ? `<silent ${req.id}>` : `<cell ${req.executionCount}>`;
+      // A cell that cannot parse is not type-checked (nor registered as declaring anything).
+      const parses = !('syntaxError' in compileCell(ts, req.code));
+      const wanted = mode !== 'off' && parses && !req.silent && req.code.trim();
+      if (wanted && mode === 'wait') {
+        flushChecks();
+        ensureChecker();
+        waited = checker!.check(req.executionCount, req.code);
+      } else if (wanted) deferred = deferCheck(req.executionCount, req.code, report);
       reply = await runCell(ts, { id: req.id, code: req.code, cell, cwd: host.cwd, flag: host.interruptFlag, silent: req.silent });
     } finally {
-      setRunning(false);
+      endCell(host.interruptFlag, req.id);
     }
     if (waited) report(await waited.reply);
     else if (deferred) {

@@ -1,21 +1,29 @@
 /**
- * Interrupt plumbing around Node's breakOnSigint.
+ * Interrupt plumbing on the engine's side: the life of the shared flag around a cell, the SIGINT
+ * listener, and the quirks of Node's breakOnSigint.
  *
- * The protocol sets the shared flag and sends SIGINT. Instrumented loops and awaits stop on the
- * flag; SIGINT stops code the engine could not instrument (library loops, `new Function`) through
- * the breakOnSigint watchdog. Two quirks of that watchdog (src/node_watchdog.cc) are handled here:
- *  - a signal that lands as a run ends can be left as a stale semaphore token that terminates the
- *    NEXT breakOnSigint run: after an interrupt, `absorbStaleSignal()` runs short empty probes
- *    first so the token hits them, not the user's cell;
- *  - a signal can be lost in that same race: an escalator thread re-sends SIGINT every 0.5 s
+ * The protocol aims the flag at an execute request (kernel/contract.ts) and sends SIGINT.
+ * Instrumented loops and awaits stop on the flag; SIGINT stops code the engine could not
+ * instrument (library loops, `new Function`) through the breakOnSigint watchdog.
+ *  - A cell never clears an interrupt aimed at itself: `startCell` clears only stale ones (aimed
+ *    at an earlier request) and answers whether one already waits for this cell (it then stops
+ *    before running: the interrupt came after the front end handed the cell over, while it was
+ *    queued behind the engine's start-up or the previous request); `endCell` clears the rest.
+ *  - The SIGINT listener aims at the cell running when it runs, or drops the signal when none
+ *    runs: a signal handled late (the main thread was blocked) must not stop the next cell.
+ *  - Node's watchdog (src/node_watchdog.cc) can leave a signal that lands as a run ends as a
+ *    stale semaphore token that terminates the NEXT breakOnSigint run: after an interrupt the
+ *    next cell first runs short empty probes, so the token hits them, not the user's cell.
+ *  - A signal can be lost in that same race: an escalator thread re-sends SIGINT every 0.5 s
  *    while the flag is up and a cell is still running. It sleeps on the interrupt flag itself
  *    (woken by `raiseInterrupt`, or after 1 s at most), so a cell starting or ending costs one
  *    shared-memory store, not a thread wake-up.
  */
 import { Script } from 'node:vm';
 import { Worker } from 'node:worker_threads';
-import { raiseInterrupt } from '../contract.js';
+import { clearInterrupts, interruptRaised, raiseInterrupt } from '../contract.js';
 
+/** Slot 0: the id of the execute request running now, 0 between cells. */
 const running = new Int32Array(new SharedArrayBuffer(4));
 let escalator: Worker | undefined;
 let needsProbe = false;
@@ -26,26 +34,42 @@ const { workerData: { running, flag, pid } } = require('node:worker_threads');
 for (;;) {
   Atomics.wait(flag, 0, 0, 1000);
   let up = 0;
-  while (Atomics.load(flag, 0) === 1) {
-    Atomics.wait(flag, 0, 1, 100);
-    if (Atomics.load(flag, 0) === 1 && Atomics.load(running, 0) === 1) { up += 100; if (up >= 500) { process.kill(pid, 'SIGINT'); up = 0; } } else up = 0;
+  for (let v = Atomics.load(flag, 0); v !== 0; v = Atomics.load(flag, 0)) {
+    Atomics.wait(flag, 0, v, 100);
+    if (Atomics.load(flag, 0) !== 0 && Atomics.load(running, 0) !== 0) { up += 100; if (up >= 500) { process.kill(pid, 'SIGINT'); up = 0; } } else up = 0;
   }
 }`;
 
-/** Installs the SIGINT listener (sets the flag; SIGINT never kills the kernel) and the escalator. */
+/** Installs the SIGINT listener (aims at the running cell; SIGINT never kills the kernel) and the escalator. */
 export function installSigint(flag: Int32Array): void {
   if (installed) return;
   installed = true;
-  process.on('SIGINT', () => raiseInterrupt(flag));
+  process.on('SIGINT', () => raiseInterrupt(flag, Atomics.load(running, 0)));
   try {
     escalator = new Worker(ESCALATOR, { eval: true, workerData: { running, flag, pid: process.pid } });
     escalator.unref();
   } catch { /* without it a lost signal needs a second Stop */ }
 }
 
-/** Marks a cell as running (the escalator re-sends SIGINT only then). */
-export function setRunning(on: boolean): void {
-  Atomics.store(running, 0, on ? 1 : 0);
+/**
+ * Before execute request `id` runs: drops stale interrupts, lets a stale watchdog token hit
+ * empty probes if an interrupt happened lately, and marks the cell as running.
+ * @returns true when an interrupt is already aimed at this cell (it must not run)
+ */
+export function startCell(flag: Int32Array, id: number): boolean {
+  const stale = clearInterrupts(flag, id);
+  if (needsProbe || stale) absorbStaleSignal(flag);
+  Atomics.store(running, 0, id);
+  return interruptRaised(flag);
+}
+
+/**
+ * After execute request `id`: no cell runs, and an interrupt aimed at it (or earlier) is spent.
+ * Its SIGINT may have landed as a watchdog run ended, so the next cell probes first.
+ */
+export function endCell(flag: Int32Array, id: number): void {
+  Atomics.store(running, 0, 0);
+  if (clearInterrupts(flag, id + 1)) needsProbe = true;
 }
 
 /** Records that a cell ended by an interrupt (the next cell first absorbs a stale signal). */
@@ -55,14 +79,13 @@ export function noteInterrupt(): void {
 
 const probe = new Script('{ const t = Date.now(); while (Date.now() - t < 25) {} }', { filename: '<sigint probe>' });
 
-/** Before a cell: if an interrupt happened lately, lets a stale watchdog token hit empty probes. */
-export function absorbStaleSignal(flag: Int32Array, rounds = 4): void {
-  if (!needsProbe && Atomics.load(flag, 0) !== 1) return;
+/** Runs the probes, unless (or until) an interrupt is aimed at the cell about to start. */
+function absorbStaleSignal(flag: Int32Array, rounds = 4): void {
+  if (interruptRaised(flag)) return;
   needsProbe = false;
-  for (let i = 0; i < rounds; i++) {
-    try { probe.runInThisContext({ breakOnSigint: true }); } catch (e) {
-      if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') return;
-      return; // never let the probe break an execute
+  for (let i = 0; i < rounds && !interruptRaised(flag); i++) {
+    try { probe.runInThisContext({ breakOnSigint: true }); } catch {
+      return; // the token hit a probe (or the probe failed: never let it break an execute)
     }
   }
 }

@@ -25,6 +25,8 @@ export class EngineLink {
   onEvent: (event: EngineEvent, origin: Origin | undefined) => void = () => undefined;
   /** True once the engine said 'ready'. */
   ready = false;
+  /** Id of the last execute request posted (0 before any): what an interrupt is aimed at. */
+  lastExecute = 0;
 
   /**
    * @param port the main thread's end
@@ -36,6 +38,7 @@ export class EngineLink {
   /** Sends a request; resolves with its reply. The origin is remembered for late events. */
   request(body: RequestBody, origin?: Origin): Promise<EngineReply> {
     const id = this.nextId++;
+    if (body.kind === 'execute') this.lastExecute = id;
     if (origin) {
       this.origins.set(id, origin);
       if (this.origins.size > KEEP_ORIGINS) this.origins.delete(this.origins.keys().next().value as number);

@@ -73,10 +73,13 @@ async function main(): Promise<void> {
     shellBusy: false,
     current: undefined,
     interrupt() {
-      // The flag stops instrumented loops and awaits at once. Only if the cell is still running
-      // shortly after (blocked in code the engine does not instrument) does SIGINT follow, for
-      // vm's breakOnSigint; signalling right away could hit the next cell once this one stopped.
-      raiseInterrupt(interruptFlag);
+      // The flag stops instrumented loops and awaits at once. It carries the id of the execute
+      // request last handed to the engine, so the engine keeps it even if it has not started that
+      // cell yet (kernel/contract.ts); when no cell runs, that id is an earlier cell's and the
+      // next cell drops it. Only if the cell is still running shortly after (blocked in code the
+      // engine does not instrument) does SIGINT follow, for vm's breakOnSigint; signalling right
+      // away could hit the next cell once this one stopped.
+      raiseInterrupt(interruptFlag, engine.lastExecute);
       const running = ctx.current;
       if (!running) return;
       setTimeout(() => {
@@ -122,7 +125,8 @@ async function main(): Promise<void> {
     port.postMessage({ type: 'warm' });
     // Imported here, not at startup: node:child_process is not needed for the first kernel_info_reply.
     void import('./sentinel.js').then(({ startSentinel }) => {
-      if (!exiting) sentinel = startSentinel(() => raiseInterrupt(interruptFlag));
+      // The kernel process got the same SIGINT (same process group): the flag only, no second signal.
+      if (!exiting) sentinel = startSentinel(() => raiseInterrupt(interruptFlag, engine.lastExecute));
     }, (err: Error) => log(`SIGINT sentinel not started: ${err.message}`));
     void ctx.history.open();
   };

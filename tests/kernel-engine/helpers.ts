@@ -36,6 +36,8 @@ export function recordingEngine(cwd: string, mode: 'off' | 'wait' | 'async' = 'o
     /** Events posted for request `parent`. */
     eventsFor(parent: number): Recorded[] { return events.filter((e) => e.parent === parent); },
     count: () => count,
+    /** The id the next request will get (what the protocol aims an interrupt at once it sent it). */
+    nextId: () => id + 1,
     /**
      * Runs `fn` with the test runner's own unhandledRejection/uncaughtException listeners detached,
      * so background failures reach only the engine (as they would in the kernel process).
@@ -56,13 +58,15 @@ export function resultText(reply: ExecReply): string | undefined {
   return reply.result?.data['text/plain'] as string | undefined;
 }
 
-/** From another thread (the main one is blocked): set the flag and/or send SIGINT after `ms`. */
-export function interruptLater(flag: Int32Array, ms: number, { signal = true } = {}): void {
-  new Worker(
+/** From another thread (the main one is blocked): set the flag and/or send SIGINT after `ms`; terminate the worker to cancel. */
+export function interruptLater(flag: Int32Array, ms: number, { signal = true } = {}): Worker {
+  const worker = new Worker(
     `const { workerData: { flag, ms, signal, pid } } = require('node:worker_threads');
      setTimeout(() => { Atomics.store(flag, 0, 1); if (signal) process.kill(pid, 'SIGINT'); }, ms);`,
     { eval: true, workerData: { flag, ms, signal, pid: process.pid } },
-  ).unref();
+  );
+  worker.unref();
+  return worker;
 }
 
 /** Resolves after `ms`. */

@@ -2,7 +2,9 @@
  * Interrupts as the protocol worker sends them (flag + SIGINT from another thread, since the main
  * thread is blocked): a synchronous `while (true) {}`, a loop nobody instrumented (built with
  * new Function, stopped by breakOnSigint), an awaited async loop and a never-settling await, each within
- * a second, keeping every variable defined before.
+ * a second, keeping every variable defined before. The protocol aims the flag at the id of the
+ * cell it handed over (kernel/contract.ts): an interrupt that lands before the engine started that
+ * cell stops it, one aimed at an earlier cell never does.
  */
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
@@ -62,4 +64,35 @@ test('a library loop polling interruptRequested() returns cleanly and `await` st
   // The job saw the interrupt, stopped cleanly and its result was assigned before any check fired.
   assert.equal(r.reply.status, 'ok', JSON.stringify(r.reply));
   assert.equal(resultText((await k.exec('run > 0')).reply), 'true');
+});
+
+test('an interrupt aimed at a cell the engine has not started yet stops it when it starts', async () => {
+  // The protocol hands a cell over and publishes busy at once; a front end's interrupt may land
+  // before the main thread takes the cell (it is finishing the previous request or a warm-up
+  // step). The engine used to clear the flag as the cell started, and the loop then ran on.
+  await k.exec('let before = 1');
+  const backstop = interruptLater(k.flag, 3000, { signal: false }); // so a failure cannot hang the suite
+  try {
+    Atomics.store(k.flag, 0, k.nextId());
+    const t0 = performance.now();
+    const { reply } = await k.exec('while (true) {}');
+    const ms = performance.now() - t0;
+    assert.equal(reply.status === 'error' && reply.ename, 'KeyboardInterrupt', JSON.stringify(reply));
+    assert.ok(ms < 1000, `the interrupt was lost: the cell ran ${ms.toFixed(0)} ms`);
+  } finally {
+    await backstop.terminate();
+  }
+  assert.equal(Atomics.load(k.flag, 0), 0, 'the interrupt is spent when its cell ends');
+  assert.equal(resultText((await k.exec('before + 1')).reply), '2');
+});
+
+test('an interrupt aimed at an earlier cell (it came while the kernel was idle) never stops the next one', async () => {
+  Atomics.store(k.flag, 0, k.nextId() - 1);
+  const r = await k.exec('await new Promise((r) => setTimeout(r, 30));\nlet total = 0;\nfor (let i = 0; i < 1000; i++) total += i;\ntotal');
+  assert.equal(resultText(r.reply), '499500');
+  // A SIGINT the main thread handles while no cell runs (it was blocked when it came) is dropped too.
+  process.kill(process.pid, 'SIGINT');
+  await sleep(30);
+  assert.equal(Atomics.load(k.flag, 0), 0);
+  assert.equal(resultText((await k.exec('await new Promise((r) => setTimeout(r, 30)); total')).reply), '499500');
 });

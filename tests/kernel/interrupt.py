@@ -4,11 +4,15 @@
   interrupt_request on the control channel and through the signal (KernelManager.interrupt_kernel
   with interrupt_mode "signal" = killpg SIGINT), and variables defined before survive;
 - a synchronous loop running after an `await` (outside vm's breakOnSigint scope) stops on the signal;
+- the race of an interrupt with a cell's start: the kernel publishes busy as soon as it hands a cell
+  to its engine, which may not have started it yet; 120 interrupts at random offsets after busy
+  (signal and interrupt_request) must each stop their cell within 1 s, and never the next cell;
 - the heartbeat answers while a synchronous cell blocks the main thread;
 - after a figure started Chromium (static PNG), SIGINT still only interrupts the cell;
 - thrown errors, unhandled rejections, errors thrown from timers, syntax and type errors leave
   the kernel alive and the next cell runs with its state.
 """
+import random
 import sys
 import threading
 import time
@@ -94,6 +98,69 @@ class InterruptTests(unittest.TestCase):
 
     def test_sync_loop_after_await_signal(self):
         self.check_interrupt("await new Promise((r) => setTimeout(r, 10));\nlet spins = 0;\nwhile (true) { spins++; }", "signal")
+
+    def wait_busy(self, msg_id):
+        while True:
+            m = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status" and m["content"]["execution_state"] == "busy":
+                return
+
+    def reply_within(self, msg_id, seconds):
+        """The shell reply to msg_id if it comes within `seconds`, else None."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            try:
+                reply = self.kc.get_shell_msg(timeout=left)
+            except Exception:
+                return None
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply
+        return None
+
+    def drain_idle(self, msg_id):
+        while True:
+            m = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                return
+
+    def test_interrupt_races_the_start_of_a_cell(self):
+        """Before the fix the engine cleared the flag as it started a cell (after ~100 ms of
+        stale-signal probes when the cell followed an interrupted one), so an interrupt landing
+        between busy and that moment was lost and the cell spun on: 75 of these 120 trials on a
+        loaded 2-core machine, 0 with the fix."""
+        self.value("let raced = 7")
+        rng = random.Random()
+        lost = []
+        for i in range(120):
+            if rng.random() < 0.3:  # a cell right after an interrupt: no stale signal may stop it
+                self.assertEqual(self.value("await new Promise((r) => setTimeout(r, 5));\nfor (let q = 0; q < 100; q++) {}\nraced"), "7")
+            msg_id = self.kc.execute("while (true) {}")
+            self.wait_busy(msg_id)
+            time.sleep(rng.choice([0, rng.uniform(0, 0.002), rng.uniform(0, 0.02)]))
+            how = "control" if i % 3 == 0 else "signal"
+            t0 = time.monotonic()
+            if how == "signal":
+                self.km.interrupt_kernel()
+            else:
+                self.kc.control_channel.send(self.kc.session.msg("interrupt_request", {}))
+            reply = self.reply_within(msg_id, 1.0)
+            if reply is None:  # lost: stop the cell with more interrupts, fail below
+                for _ in range(10):
+                    self.kc.control_channel.send(self.kc.session.msg("interrupt_request", {}))
+                    reply = self.reply_within(msg_id, 1.0)
+                    if reply is not None:
+                        break
+                lost.append((i, how, round(time.monotonic() - t0, 2)))
+                self.assertIsNotNone(reply, f"trial {i}: the cell never stopped; lost so far: {lost}")
+            self.assertEqual(reply["content"].get("ename"), "KeyboardInterrupt", reply["content"])
+            self.drain_idle(msg_id)
+        while True:  # the interrupt_reply messages
+            try:
+                self.kc.get_control_msg(timeout=0.2)
+            except Exception:
+                break
+        self.assertEqual(lost, [], "interrupts that did not stop their cell within 1 s (trial, how, seconds)")
+        self.assertEqual(self.value("raced * 6"), "42")
 
     def figure_has_png(self, n):
         reply, out = self.run_cell(f"fl.plot.lines([{{ x: 0, y: {n} }}, {{ x: 1, y: {n + 1} }}], {{ x: 'x', y: 'y' }})", timeout=90)

@@ -16,14 +16,14 @@ let flag = new Int32Array(new SharedArrayBuffer(4));
 let cwd = process.cwd();
 let inputImpl: (prompt: string, password: boolean) => Promise<string> = () => Promise.reject(new Error('input() needs a running kernel'));
 
-/** True once the user asked to interrupt (the shared flag is 1). */
+/** True once the user asked to interrupt (the shared flag is raised, kernel/contract.ts). */
 export function interrupted(): boolean {
-  return Atomics.load(flag, 0) === 1;
+  return Atomics.load(flag, 0) !== 0;
 }
 
 /** Throws KeyboardInterrupt when the interrupt flag is set (called by every instrumented loop and await). */
 function check(): void {
-  if (Atomics.load(flag, 0) === 1) throw new KeyboardInterrupt();
+  if (Atomics.load(flag, 0) !== 0) throw new KeyboardInterrupt();
 }
 
 /** Points the globals at one engine's interrupt flag, working folder and stdin. */
