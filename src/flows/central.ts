@@ -6,13 +6,15 @@
  * discretised as the official code does: `substeps` Euler substeps per optimizer step, critical
  * effective eigenpairs (λ > threshold) from a warm-started tracker re-solved once every `eigEvery`
  * steps (Rayleigh quotients of the cached vectors in between), X from the SDCP of each substep,
- * a stable-flow substep when nothing is critical.
+ * a stable-flow substep when nothing is critical. One step is CentralStepper's (step.ts): each
+ * substep costs one shared derivative pass (loss, ∇L, Rayleigh quotients and the curvature
+ * gradients together, Problem.curvatureGradBatch) besides the solve of substep 0.
  *
- * Tensor reads (src/tensor/read.ts): per step, the eigen solve's own reads, the k Rayleigh
- * quotients on substeps that refresh instead, and one packed read per substep that has critical
- * directions (the SDCP's small matrices). A recorded row adds nothing: its values (loss, ‖∇L‖², ν
- * statistics, Σ's inputs, the copy/projection of w) ride along with the substep's read, or form the
- * step's one read when nothing is critical.
+ * Tensor reads (src/tensor/read.ts): per step, the eigen solve's own reads, and one packed read
+ * per substep that has a derivative pass (the Rayleigh quotients and the SDCP's small matrices; a
+ * second one only on a substep where a direction crosses the threshold). A recorded row adds
+ * nothing: its values (loss, ‖∇L‖², ν statistics, Σ's inputs, the copy/projection of w) ride along
+ * with the substep's read, or form the step's one read when nothing is critical.
  */
 import { flushChecks } from '../tensor/read.js';
 import type { Problem, Tensor1D } from '../tensor/types.js';
@@ -60,7 +62,11 @@ export interface FlowResult {
   directions?: Float32Array[][];
   /** True when stopped early by a kernel interrupt (the table holds what was recorded). */
   interrupted: boolean;
-  /** Milliseconds spent per part (wall time of the calls; on webgpu the work is queued and lands in the part that next reads). */
+  /**
+   * Milliseconds spent per part (wall time of the calls; on webgpu the work is queued and lands in
+   * the part that next reads). centralFlow: eigs (solves), derivatives (the shared passes), sdcp,
+   * update; the other flows: gradient, eigs, and their own parts.
+   */
   times: Record<string, number>;
 }
 
