@@ -96,7 +96,12 @@ if (process.argv.includes('--mnist')) {
   console.log('|---|---|---|---|---|---|---|');
   const notes: string[] = [];
   for (const t of threads) {
-    await backend.use(be, be === 'wasm' ? { threads: t } : {});
+    try {
+      await backend.use(be, be === 'wasm' ? { threads: t } : {});
+    } catch (e) {
+      console.log(`| ${t} | (flowlab could not start ${t} threads: ${(e as Error).message}) | | | | | |`);
+      continue;
+    }
     const P = fromModel(model, data, 'mse');
     const { Q, c } = counted(P);
     let cf: Awaited<ReturnType<typeof centralFlow>> | null = null;
@@ -138,7 +143,12 @@ console.log('ms are medians; with 1 thread the ratios and gradient-equivalents u
 const ms = (t: { wall: number; cpu: number } | undefined) => (t ? `${f1(t.wall)} / ${f1(t.cpu)}` : '–');
 const main: string[] = [], calls: string[] = [];
 for (const t of threads) {
-  await backend.use(be, be === 'wasm' ? { threads: t } : {});
+  try {
+    await backend.use(be, be === 'wasm' ? { threads: t } : {});
+  } catch (e) {
+    main.push(`| ${t} | (flowlab could not start ${t} threads: ${(e as Error).message}) | | | | | | | | |`);
+    continue;
+  }
   const basis = (x: { wall: number; cpu: number }) => (t === 1 ? x.cpu : x.wall);
   const pick = (x: { wall_ms: number; cpu_ms: number } | undefined) => (x ? { wall: x.wall_ms, cpu: x.cpu_ms } : undefined);
   const grad = await median(() => tf.dispose(Object.values(P.lossAndGrad(w))));

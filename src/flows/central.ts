@@ -20,9 +20,9 @@ import { flushChecks } from '../tensor/read.js';
 import type { Problem, Tensor1D } from '../tensor/types.js';
 import { InterruptError, interruptRequested } from '../runtime/index.js';
 import { makeRule, type FlowOptimizer, type FlowState, type Rule, type RuleOptions } from './rules.js';
-import { CentralStepper, type StepRow } from './step.js';
+import { CentralStepper } from './step.js';
+import { centralRow, type StepRow } from './row.js';
 import { RunRecorder, progressReporter, yielder, type RecordOptions } from './record.js';
-import { sigmaDirections } from './sigma.js';
 import { toTensor1D } from './point.js';
 
 /** Options of centralFlow (defaults in brackets). */
@@ -142,32 +142,4 @@ export function initState(P: Problem, rule: Rule, w: Tensor1D): FlowState {
   const st = rule.init(g);
   g.dispose();
   return st;
-}
-
-/** One central-flow table row from a recorded step (host only; columns in centralFlow's doc). */
-function centralRow(step: number, r: StepRow, rule: Rule, dim: number, wantDirections: boolean): { row: Record<string, number>; directions: Float32Array[] } {
-  const { values: v, eigs, crit, X, hu, pScalar } = r;
-  const loss = v.loss[0];
-  const gns = v.gradNormSq[0];
-  const row: Record<string, number> = { step, loss, gradNormSq: gns, nTracked: eigs.length, nCritical: crit };
-  eigs.forEach((e, i) => {
-    row[`eig_${i + 1}`] = e;
-    if (rule.kind !== 'rmsprop') row[`eigRaw_${i + 1}`] = e * pScalar;
-  });
-  const kk = X.length ? crit : 0;
-  let corrLoss = 0;
-  let corrGrad = 0;
-  for (let i = 0; i < kk; i++) {
-    corrLoss += 0.5 * eigs[i] * X[i * kk + i];
-    for (let j = 0; j < kk; j++) corrGrad += X[i * kk + j] * hu[i * kk + j];
-  }
-  row.lossPredicted = loss + corrLoss;
-  row.gradNormSqPredicted = gns + corrGrad;
-  const sig = sigmaDirections(v.sigma ?? null, kk ? X : new Float64Array(crit * crit), crit, dim, wantDirections);
-  sig.x.forEach((x, i) => { row[`X_${i + 1}`] = x; });
-  sig.sigma2.forEach((x, i) => { row[`sigma2_${i + 1}`] = x; });
-  row.sdcpResidual = r.residual;
-  for (const key of ['nu', 'nuMean', 'nuMin', 'nuMax']) if (v[key]) row[key] = v[key][0];
-  if (rule.kind === 'scalarRmsprop') row.lrOverSqrtNu = 1 / pScalar;
-  return { row, directions: sig.directions };
 }

@@ -18,33 +18,16 @@
  */
 import { tf } from '../tensor/tf.js';
 import { readPacked } from '../tensor/read.js';
-import type { Problem, Scalar, Tensor1D, Tensor2D } from '../tensor/types.js';
-import { disposeDiag, nuStats, type Diag, type FlowState, type Rule } from './rules.js';
+import type { Problem, Tensor1D, Tensor2D } from '../tensor/types.js';
+import { disposeDiag, type Diag, type FlowState, type Rule } from './rules.js';
 import { FlowEigTracker } from './tracker.js';
 import { centralInputs, centralUpdate, disposeInputs, solveCentral, stableSubstep } from './substep.js';
 import { substepDerivatives } from './derivatives.js';
 import { pickSigmaInput, unitRow } from './sigma.js';
-import { Packet } from './packet.js';
+import { pScalar, rowPacket, type RowPut, type StepRow } from './row.js';
 
 /** Settings of the stepper (centralFlow's options, defaults applied). */
 export interface StepperOptions { substeps: number; eigEvery: number; threshold: number; trackThreshold: number; eigTol: number; seed: number; wantDirections: boolean }
-
-/** What a recorded step hands back for its table row (host data). */
-export interface StepRow {
-  /** Values read for the row: loss, gradNormSq, ν statistics, p, sigma (on A), and the recorder's. */
-  values: Record<string, Float32Array>;
-  /** Tracked effective eigenvalues, descending. */
-  eigs: number[];
-  crit: number;
-  X: Float64Array;
-  hu: Float64Array;
-  residual: number;
-  /** The scalar preconditioner (GD: 1/η; scalar RMSProp: (√ν̂ + ε)/η; NaN for RMSProp). */
-  pScalar: number;
-}
-
-/** Puts a row's recorder tensors (snapshot, projection of w) into the packet. */
-export type RowPut = (pk: Packet, w: Tensor1D) => void;
 
 /** The central flow's state (w, ν, tracked eigenvectors) advanced one optimizer step at a time. */
 export class CentralStepper {
@@ -119,7 +102,9 @@ export class CentralStepper {
     let t0 = performance.now();
     const { loss, grad } = this.P.lossAndGrad(this.w);
     this.times.derivatives += performance.now() - t0;
-    const pk = row ? this.rowPacket(row, loss, grad, p, this.topDirection(pis)) : null;
+    const top = row ? this.topDirection(pis) : null;
+    const pk = row ? rowPacket(row, loss, grad, this.s, p, this.w, top, this.o.wantDirections) : null;
+    top?.dispose(); // the packet holds its own copy
     try {
       t0 = performance.now();
       const wOld = keepW ? this.w.clone() : null;
@@ -146,7 +131,7 @@ export class CentralStepper {
     const ci = centralInputs(this.rule, this.s, d.grad, UC, d.curvatureGrad);
     const rq = tf.tidy(() => tf.sum(tf.mul(d.hvp, U), 1));
     this.times.derivatives += performance.now() - t0;
-    const pk = row ? this.rowPacket(row, d.loss, d.grad, p, U) : null;
+    const pk = row ? rowPacket(row, d.loss, d.grad, this.s, p, this.w, U, this.o.wantDirections) : null;
     let A: number[] = [];
     try {
       const values = await readPacked([rq, ...ci.small, ...(pk?.tensors ?? [])]);
@@ -179,18 +164,6 @@ export class CentralStepper {
     return await this.substep(false, row, keepW, A);
   }
 
-  /** The row's tensors: loss, ‖∇L‖², ν statistics, a scalar P, the recorder's, and Σ's input (U of the pass, or the top direction). */
-  private rowPacket(row: RowPut, loss: Scalar, grad: Tensor1D, p: Diag, dirs: tf.Tensor | null): Packet {
-    const pk = new Packet();
-    pk.put('loss', tf.clone(loss));
-    pk.put('gradNormSq', tf.tidy(() => tf.sum(tf.square(grad))));
-    for (const [name, t] of nuStats(this.s)) pk.put(name, t);
-    if (p instanceof tf.Tensor && p.rank === 0) pk.put('p', tf.clone(p));
-    row(pk, this.w);
-    if (dirs) pk.put('sigma', this.o.wantDirections || dirs.rank === 1 ? tf.clone(dirs) : tf.tidy(() => tf.matMul(dirs as Tensor2D, dirs as Tensor2D, false, true)));
-    return pk;
-  }
-
   /** The top tracked direction, P-normalised, when directions are recorded (else null). */
   private topDirection(pis: Diag): tf.Tensor | null {
     if (!this.o.wantDirections || !this.symU || this.values.length === 0) return null;
@@ -205,9 +178,4 @@ export class CentralStepper {
   private sortedValues(): number[] {
     return this.sortedIndices().map((i) => this.values[i]);
   }
-}
-
-/** The scalar preconditioner of a row (module doc of StepRow.pScalar). */
-function pScalar(p: Diag, values: Record<string, Float32Array>): number {
-  return typeof p === 'number' ? p : values.p ? values.p[0] : NaN;
 }

@@ -110,7 +110,7 @@ export function problem(lossFn: (w: Tensor1D) => Scalar, { dim, name, spec, chec
     },
     hvpBatch(w, V) {
       vec(w, 'hvpBatch', 'w');
-      checkMatrix(V, dim, where('hvpBatch'), 'V');
+      checkMatrix(V, dim, where('hvpBatch'), 'V', finite);
       const k = V.shape[0];
       if (k === 0) return tf.zeros([0, dim]) as Tensor2D;
       const fn = f('hvpBatch');
@@ -125,7 +125,7 @@ export function problem(lossFn: (w: Tensor1D) => Scalar, { dim, name, spec, chec
     },
     curvatureGradBatch(w, U, pairs) {
       vec(w, 'curvatureGradBatch', 'w');
-      checkMatrix(U, dim, where('curvatureGradBatch'), 'U');
+      checkMatrix(U, dim, where('curvatureGradBatch'), 'U', finite);
       const k = U.shape[0];
       const list = pairs ?? upperPairs(k);
       list.forEach((pair, q) => {
