@@ -67,9 +67,12 @@ async function median(fn: () => unknown, reps = 5, warm = true): Promise<{ wall:
 }
 
 /** Runs bench/torch_flows.py on the data folder; its JSON, or null (with the reason printed). */
-function pytorch(args: string[]): Record<string, any> | null {
+function pytorch(threads: number, args: string[]): Record<string, any> | null {
   if (!torch) return null;
-  const r = spawnSync('/usr/bin/python3', [join(process.cwd(), 'bench', 'torch_flows.py'), '--data', dir, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  // every BLAS/OpenMP pool at `threads` (torch.set_num_threads alone leaves OpenBLAS's own pool at the core count)
+  const t = String(threads);
+  const env = { ...process.env, OMP_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t, MKL_NUM_THREADS: t };
+  const r = spawnSync('/usr/bin/python3', [join(process.cwd(), 'bench', 'torch_flows.py'), '--data', dir, '--threads', t, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env });
   if (r.status !== 0) { console.log(`PyTorch anchor failed (${r.error?.message ?? r.stderr.trim().split('\n').at(-1)}); run from the repository root with Debian's python3-torch.`); return null; }
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
 }
@@ -110,7 +113,7 @@ if (process.argv.includes('--mnist')) {
     const last = table.objects().at(-1) as Record<string, number>;
     wEnd.dispose();
     P.dispose();
-    const pt = pytorch(['--threads', String(t), '--run', String(steps)]);
+    const pt = pytorch(t, ['--run', String(steps)]);
     const s = { wall: run.wall / 1000, cpu: run.cpu / 1000 };
     const on = t === 1 ? 'cpu' : 'wall';
     const ptS = pt ? { wall: pt.run_s, cpu: pt.run_cpu_s } : null;
@@ -153,7 +156,7 @@ for (const t of threads) {
   const pick = (x: { wall_ms: number; cpu_ms: number } | undefined) => (x ? { wall: x.wall_ms, cpu: x.cpu_ms } : undefined);
   const grad = await median(() => tf.dispose(Object.values(P.lossAndGrad(w))));
   const gd = await median(() => tf.tidy(() => { const { loss, grad } = P.lossAndGrad(w); return [loss, tf.sub(w, tf.mul(grad, lrs[0]))]; }).forEach((x) => x.dispose()));
-  const pt = pytorch(['--threads', String(t), '--steps', String(reps)]);
+  const pt = pytorch(t, ['--steps', String(reps)]);
   const [tg, tgd] = [pick(pt?.grad), pick(pt?.gd)];
   const eq = (x: { wall: number; cpu: number } | undefined, g: { wall: number; cpu: number } | undefined) => (x && g ? (basis(x) / basis(g)).toFixed(1) : '–');
   const r = (a: { wall: number; cpu: number }, b: { wall: number; cpu: number } | undefined) => (b ? `×${(basis(a) / basis(b)).toFixed(2)}` : '–');
