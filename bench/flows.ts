@@ -149,7 +149,9 @@ for (const t of threads) {
   try {
     await backend.use(be, be === 'wasm' ? { threads: t } : {});
   } catch (e) {
-    main.push(`| ${t} | (flowlab could not start ${t} threads: ${(e as Error).message}) | | | | | | | | |`);
+    const pt = pytorch(t, ['--steps', String(reps)]);
+    const p = (x: { wall_ms: number; cpu_ms: number } | undefined) => (x ? `${f1(x.wall_ms)} / ${f1(x.cpu_ms)}` : '–');
+    main.push(`| ${t} | (flowlab could not start ${t} threads: ${(e as Error).message}) PyTorch: loss + gradient ${p(pt?.grad)}, GD step ${p(pt?.gd)}, central-flow steps ${ks.map((k) => `k=${k} ${p(pt?.k[String(k)]?.official.step)} (official) ${p(pt?.k[String(k)]?.fused.step)} (fused)`).join(', ')} | | | | | | | | |`);
     continue;
   }
   const basis = (x: { wall: number; cpu: number }) => (t === 1 ? x.cpu : x.wall);
