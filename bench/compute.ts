@@ -1,130 +1,202 @@
 /**
- * Compute benchmark (issue 3): per backend, matMul throughput (1000×3072 by 3072×256) beside
- * numpy/OpenBLAS, and the reference MLP of references.md §1 (3072→256→256→4, exact GELU,
- * 1,000 examples, MSE, full batch): time of loss, grad, hvp, hvpBatch (k = 4, per vector),
- * curvatureGrad and ratios to grad.
- * Targets: hvp ≤ 4× grad, curvatureGrad ≤ 12× grad.
+ * Compute benchmark: loss, grad, hvp and curvatureGrad of the 853k-parameter MLP beside PyTorch-CPU,
+ * and matMul beside numpy/OpenBLAS, at 1 and 2 threads (issues 3, 16).
  *
- * Run: node --import tsx bench/compute.ts [--backends wasm,cpu] [--reps 3]
+ * The reference MLP of references.md §1 (3072→256→GELU→256→GELU→4, exact erf GELU, 853,508
+ * parameters, 1,000 examples, MSE = ½Σ(f − y)² averaged, full batch, built with
+ * fl.models.centralFlowsMlp + fl.problem.fromModel) timed beside PyTorch-CPU in the same run:
+ * loss, grad, hvp, hvpBatch (k = 4, per vector) and curvatureGrad ∇(uᵀHv), plus matMul
+ * 1000×3072·3072×256 beside numpy/OpenBLAS, at each thread count.
+ *
+ * Rows (--backends, each measured in its own process): `native` = wasm with the OpenBLAS addon at
+ * each of --threads; `wasm` = pure wasm (blas: false, 1 thread); `cpu` = the JavaScript backend.
+ * Anchors: bench/torch_compute.py (Debian python3-torch, functorch grad / jvp: forward-over-reverse
+ * hvp, forward-over-forward-over-reverse curvatureGrad) at the same thread counts, and numpy matMul
+ * with OPENBLAS_NUM_THREADS set to the same count. Rows and anchors are interleaved per thread count
+ * so that load drifts hit both; --rounds R repeats each (anchor, row) pair R times and reports the
+ * median over rounds of each process's median (for loaded machines). Targets (issue 16): grad, hvp,
+ * curvatureGrad ≤ 2× PyTorch at 1 thread and < 1× at 2; matMul ≥ 50 % of OpenBLAS.
+ *
+ * Run: node dist/bench/compute.js [--backends native,wasm,cpu] [--threads 1,2] [--reps 5] [--rounds 1] [--no-torch]
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { tf } from '../src/tensor/tf.js';
-import { backend, problem } from '../src/tensor/index.js';
-import type { Scalar, Tensor1D } from '../src/tensor/types.js';
+import { backend } from '../src/tensor/index.js';
+import { centralFlowsMlp, fromModel } from '../src/models/index.js';
+import type { Tensor1D, Tensor2D } from '../src/tensor/types.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : dflt;
 };
-// 'wasm-2t': wasm with large matMuls split over 2 threads (experimental, worker_threads)
-const backends = opt('backends', 'wasm,wasm-2t,cpu').split(',');
-const reps = Number(opt('reps', '3'));
+const backends = opt('backends', 'native,wasm').split(',');
+const threadCounts = opt('threads', '1,2').split(',').map(Number);
+const reps = Number(opt('reps', '5'));
+const rounds = Number(opt('rounds', '1'));
+const PY = '/usr/bin/python3';
+const QUANTITIES = ['loss', 'grad', 'hvp', 'curvatureGrad'] as const;
+
+interface Row { label: string; device: string; threads: number; matMul: number; loss: number; grad: number; hvp: number; hvpBatch: number; curvatureGrad: number }
+type Torch = { threads: number; matMul: number } & Record<(typeof QUANTITIES)[number], number>;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
-async function timeMs(fn: () => tf.TensorContainer, n: number): Promise<number> {
+async function timeMs(fn: () => tf.Tensor, n: number): Promise<number> {
   if (n > 1) tf.dispose(fn()); // warm-up (skipped for single-shot rows such as cpu)
   const ts: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     const out = fn();
-    // force completion: read one value of every output
-    for (const t of (Array.isArray(out) ? out : out instanceof tf.Tensor ? [out] : Object.values(out as object)) as tf.Tensor[]) await t.data();
+    await out.data();
     ts.push(performance.now() - t0);
-    tf.dispose(out);
+    out.dispose();
   }
   return median(ts);
 }
 
-function numpyGflops(): string {
+/** One row, in this process: `native:T`, `wasm` or `cpu`. */
+async function measure(label: string): Promise<Row> {
+  const [name, t] = label.split(':');
+  if (name === 'native') await backend.use('wasm', { blas: true, threads: Number(t) });
+  else if (name === 'wasm') await backend.use('wasm', { blas: false });
+  else await backend.use(name as 'cpu');
+  const info = backend.info();
+  const r = name === 'cpu' ? 1 : reps;
+  const a = tf.randomNormal([1000, 3072], 0, 1, 'float32', 1);
+  const b = tf.randomNormal([3072, 256], 0, 1, 'float32', 2);
+  const mmMs = await timeMs(() => tf.matMul(a, b), name === 'cpu' ? 1 : 2 * reps);
+  tf.dispose([a, b]);
+  const x = tf.randomNormal([1000, 3072], 0, 1, 'float32', 3);
+  const y = tf.randomNormal([1000, 4], 0, 1, 'float32', 4);
+  const model = centralFlowsMlp({ output: 4 });
+  const P = fromModel(model, { x, y }, 'mse');
+  const w = tf.tensor1d(model.init(0)) as Tensor1D;
+  const u = tf.randomNormal([P.dim], 0, 1, 'float32', 5) as Tensor1D;
+  const v = tf.randomNormal([P.dim], 0, 1, 'float32', 6) as Tensor1D;
+  const V = tf.randomNormal([4, P.dim], 0, 1, 'float32', 7) as Tensor2D;
+  const row: Row = {
+    label, device: info.device, threads: info.threads,
+    matMul: (2 * 1000 * 3072 * 256) / (mmMs / 1000) / 1e9,
+    loss: await timeMs(() => P.loss(w), r),
+    grad: await timeMs(() => P.grad(w), r),
+    hvp: await timeMs(() => P.hvp(w, v), r),
+    hvpBatch: (await timeMs(() => P.hvpBatch(w, V), r)) / 4,
+    curvatureGrad: await timeMs(() => P.curvatureGrad(w, u, v), r),
+  };
+  tf.dispose([x, y, w, u, v, V]);
+  return row;
+}
+
+function child(label: string): Row | string {
+  try {
+    const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--row', label, '--reps', String(reps)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
+    const line = out.split('\n').find((l) => l.startsWith('ROW '));
+    return line ? (JSON.parse(line.slice(4)) as Row) : 'no result';
+  } catch (e) {
+    return String((e as { stderr?: string }).stderr || e).split('\n').find((l) => /Error/.test(l))?.slice(0, 160) ?? 'failed';
+  }
+}
+
+function torchScript(): string | undefined {
+  return [new URL('./torch_compute.py', import.meta.url), new URL('../../bench/torch_compute.py', import.meta.url)]
+    .map((u) => fileURLToPath(u)).find((p) => existsSync(p));
+}
+
+function torchAt(threads: number): Torch | string {
+  const script = torchScript();
+  if (!script) return 'bench/torch_compute.py not found';
+  try {
+    const out = execFileSync(PY, [script, '--threads', String(threads), '--reps', String(reps)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
+    return JSON.parse(out.trim().split('\n').pop()!) as Torch;
+  } catch (e) {
+    return `PyTorch unavailable (${String((e as { stderr?: string }).stderr || e).trim().split('\n').pop()}; apt-get install python3-torch)`;
+  }
+}
+
+function numpyAt(threads: number): number | undefined {
   const code = 'import numpy as np,time;a=np.random.rand(1000,3072).astype(np.float32);b=np.random.rand(3072,256).astype(np.float32);a@b;' +
     't=time.perf_counter();[a@b for _ in range(20)];print(20*2*1000*3072*256/(time.perf_counter()-t)/1e9)';
-  for (const py of ['/usr/bin/python3', 'python3']) {
-    try {
-      return Number(execFileSync(py, ['-c', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).toFixed(1);
-    } catch { /* try the next */ }
+  try {
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+    return Number(execFileSync(PY, ['-c', code], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] }));
+  } catch {
+    return undefined;
   }
-  return 'n/a';
 }
 
-/** The reference MLP as a flat-parameter loss (exact GELU via erf). */
-function referenceMlp(n = 1000, sizes = [3072, 256, 256, 4]) {
-  const X = tf.keep(tf.randomNormal([n, sizes[0]], 0, 1, 'float32', 1));
-  const Y = tf.keep(tf.randomNormal([n, sizes[3]], 0, 1, 'float32', 2));
-  const layers: { W: number; b: number; fanIn: number; fanOut: number }[] = [];
-  let off = 0;
-  for (let l = 0; l < 3; l++) {
-    layers.push({ W: off, b: off + sizes[l] * sizes[l + 1], fanIn: sizes[l], fanOut: sizes[l + 1] });
-    off += sizes[l] * sizes[l + 1] + sizes[l + 1];
+/** Each numeric field's median over the rounds that succeeded (the first failure when none did). */
+function combine<R extends object>(runs: (R | string)[]): R | string {
+  const ok = runs.filter((r): r is R => typeof r !== 'string');
+  if (ok.length === 0) return runs[0];
+  const out = { ...ok[0] } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(ok[0])) {
+    if (typeof v === 'number' && k !== 'threads') out[k] = median(ok.map((r) => (r as Record<string, number>)[k]));
   }
-  const dim = off;
-  const gelu = (z: tf.Tensor) => tf.mul(tf.mul(z, 0.5), tf.add(1, tf.erf(tf.mul(z, Math.SQRT1_2))));
-  const loss = (w: Tensor1D): Scalar => {
-    let h: tf.Tensor = X;
-    layers.forEach((L, i) => {
-      const W = tf.reshape(tf.slice(w, L.W, L.fanIn * L.fanOut), [L.fanIn, L.fanOut]);
-      h = tf.add(tf.matMul(h, W), tf.slice(w, L.b, L.fanOut));
-      if (i < layers.length - 1) h = gelu(h);
-    });
-    return tf.div(tf.mul(0.5, tf.sum(tf.square(tf.sub(h, Y)))), n) as Scalar;
-  };
-  const w0 = tf.tidy(() => tf.concat(layers.map((L) => tf.concat([
-    tf.mul(tf.randomNormal([L.fanIn * L.fanOut], 0, 1, 'float32', 3), 1 / Math.sqrt(L.fanIn)), tf.zeros([L.fanOut]),
-  ]))) as Tensor1D);
-  return { dim, loss, w0, dispose: () => tf.dispose([X, Y, w0]) };
+  return out as R;
 }
 
-/** Measures one backend row (run in its own process so rows do not disturb each other). */
-async function measure(name: string): Promise<string> {
-  if (name === 'wasm-2t') await backend.use('wasm', { threads: 2 });
-  else await backend.use(name as 'wasm' | 'cpu', name === 'wasm' ? { threads: 1 } : {});
-  const info = backend.info();
-  const a = tf.randomNormal([1000, 3072]);
-  const b = tf.randomNormal([3072, 256]);
-  const mmMs = await timeMs(() => tf.matMul(a, b), name === 'cpu' ? 1 : 5);
-  tf.dispose([a, b]);
-  const gflops = (2 * 1000 * 3072 * 256) / (mmMs / 1000) / 1e9;
-  const m = referenceMlp();
-  const P = problem(m.loss, { dim: m.dim, name: 'reference MLP' });
-  const u = tf.randomNormal([m.dim], 0, 1, 'float32', 4) as Tensor1D;
-  const v = tf.randomNormal([m.dim], 0, 1, 'float32', 5) as Tensor1D;
-  const r = name === 'cpu' ? 1 : reps;
-  const tLoss = await timeMs(() => P.loss(m.w0), r);
-  const tGrad = await timeMs(() => P.grad(m.w0), r);
-  const tHvp = await timeMs(() => P.hvp(m.w0, v), r);
-  const tCg = await timeMs(() => P.curvatureGrad(m.w0, u, v), r);
-  const V = tf.randomNormal([4, m.dim], 0, 1, 'float32', 6) as tf.Tensor2D;
-  const tBatch = (await timeMs(() => P.hvpBatch(m.w0, V), r)) / 4;
-  tf.dispose([u, v, V]);
-  m.dispose();
-  const f = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
-  return `| ${name} (${info.device}, ${info.threads} thread${info.threads === 1 ? '' : 's'}) | ${gflops.toFixed(1)} | NUMPY | ` +
-    `${f(tLoss)} | ${f(tGrad)} | ${f(tHvp)} | ${f(tBatch)} | ${f(tCg)} | ${(tLoss / tGrad).toFixed(2)} | ${(tHvp / tGrad).toFixed(2)} | ${(tBatch / tGrad).toFixed(2)} | ${(tCg / tGrad).toFixed(2)} |`;
+const f = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const ratio = (a: number, b: number) => `×${(a / b).toFixed(2)}`;
+
+async function main(): Promise<void> {
+  const load0 = loadavg().map((l) => l.toFixed(1)).join(' ');
+  const rows: (Row | string)[] = [];
+  const torch = new Map<number, Torch | string>();
+  const numpy = new Map<number, number | undefined>();
+  for (const t of threadCounts) {
+    const np: number[] = [];
+    const tr: (Torch | string)[] = [];
+    const mine: (Row | string)[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const g = numpyAt(t);
+      if (g !== undefined) np.push(g);
+      if (!args.includes('--no-torch')) tr.push(torchAt(t));
+      if (backends.includes('native')) mine.push(child(`native:${t}`));
+    }
+    numpy.set(t, np.length ? median(np) : undefined);
+    if (tr.length) torch.set(t, combine(tr));
+    if (mine.length) rows.push(combine(mine));
+  }
+  for (const b of backends.filter((x) => x !== 'native')) rows.push(combine(Array.from({ length: rounds }, () => child(b))));
+  const ok = rows.filter((r): r is Row => typeof r !== 'string');
+  console.log(`\nReference MLP 3072→256→GELU→256→GELU→4 (853,508 parameters), 1,000 examples, MSE, full batch: median ms of ${reps}` +
+    `${rounds > 1 ? ` (median over ${rounds} interleaved rounds)` : ''}; ` +
+    `matMul 1000×3072·3072×256 GFLOP/s. ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; load average ${load0} at start, ` +
+    `${loadavg().map((l) => l.toFixed(1)).join(' ')} at end.\n`);
+  console.log('| flowlab | threads | matMul GFLOP/s | numpy/OpenBLAS GFLOP/s (same threads) | loss | grad | hvp | hvpBatch per vector (k=4) | curvatureGrad | hvp/grad | curvatureGrad/grad |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    if (typeof r === 'string') { console.log(`| ${r.replace(/\|/g, '/')} | | | | | | | | | | |`); continue; }
+    const np = numpy.get(r.threads) ?? numpy.get(1);
+    console.log(`| ${r.label} (${r.device}) | ${r.threads} | ${r.matMul.toFixed(1)}${np ? ` (${((100 * r.matMul) / np).toFixed(0)} %)` : ''} | ${np?.toFixed(1) ?? 'n/a'} | ` +
+      `${f(r.loss)} | ${f(r.grad)} | ${f(r.hvp)} | ${f(r.hvpBatch)} | ${f(r.curvatureGrad)} | ${(r.hvp / r.grad).toFixed(2)} | ${(r.curvatureGrad / r.grad).toFixed(2)} |`);
+  }
+  if (torch.size === 0) return;
+  console.log('\nSide by side with PyTorch-CPU at the same thread count (ms; ratio = flowlab / PyTorch, < 1 is faster):\n');
+  console.log(`| threads | flowlab row | ${QUANTITIES.map((q) => `${q} flowlab | ${q} PyTorch | ratio`).join(' | ')} | matMul flowlab / PyTorch GFLOP/s |`);
+  console.log(`|---|---|${QUANTITIES.map(() => '---|---|---|').join('')}---|`);
+  for (const [t, tr] of torch) {
+    if (typeof tr === 'string') { console.log(`| ${t} | ${tr} |`); continue; }
+    const mine = ok.filter((r) => r.threads === t && (r.label.startsWith('native') || r.label === 'wasm'));
+    for (const r of mine) {
+      console.log(`| ${t} | ${r.label} | ${QUANTITIES.map((q) => `${f(r[q])} | ${f(tr[q])} | ${ratio(r[q], tr[q])}`).join(' | ')} | ` +
+        `${r.matMul.toFixed(0)} / ${tr.matMul.toFixed(0)} |`);
+    }
+    if (mine.length === 0) console.log(`| ${t} | (no flowlab row) | ${QUANTITIES.map((q) => `| ${f(tr[q])} |`).join(' | ')} | |`);
+  }
 }
 
 if (args.includes('--row')) {
-  console.log(`ROW ${await measure(opt('row', 'wasm'))}`);
+  console.log(`ROW ${JSON.stringify(await measure(opt('row', 'native:1')))}`);
   process.exit(0);
 }
-
-const npGflops = numpyGflops();
-console.log('\nmatMul 1000×3072·3072×256 (GFLOP/s) and reference MLP 3072→256→256→4 GELU, 1,000 examples, MSE, full batch (ms, median)\n');
-console.log('| backend | matMul GFLOP/s | numpy/OpenBLAS GFLOP/s | loss ms | grad ms | hvp ms | hvpBatch ms/vector (k=4) | curvatureGrad ms | loss/grad | hvp/grad (≤ 4) | hvpBatch/grad per vector | curvatureGrad/grad (≤ 12) |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
-for (const name of backends) {
-  const script = fileURLToPath(import.meta.url);
-  try {
-    const out = execFileSync(process.execPath, [...process.execArgv, script, '--row', name, '--reps', String(reps)],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
-    const line = out.split('\n').find((l) => l.startsWith('ROW '));
-    console.log(line ? line.slice(4).replace('NUMPY', npGflops) : `| ${name} | failed: no result | | | | | | | | | | |`);
-  } catch (e) {
-    const msg = String((e as { stderr?: string }).stderr || e).split('\n').find((l) => /Error/.test(l)) ?? 'failed';
-    console.log(`| ${name} | ${msg.slice(0, 120).replace(/\|/g, '/')} | | | | | | | | | | |`);
-  }
-}
+await main();

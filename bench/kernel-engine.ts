@@ -4,13 +4,12 @@
  * 500 cells already run (the latency must not grow with the number of cells), with type checking
  * on (async, the default) and off. Prints a markdown table.
  *
- * The background compiler warm-up (started when TypeScript has loaded) is awaited before measuring.
+ * The background JIT warm-up (kernel/engine/warmup.ts) is awaited before measuring.
  *
  * Run: node --import tsx bench/kernel-engine.ts   (or node dist/bench/kernel-engine.js)
  */
 import { createEngine, type Engine } from '../kernel/engine/index.js';
-import { warmCompiler } from '../kernel/engine/transform/compile.js';
-import { typescript } from '../kernel/engine/typescript.js';
+import { warmedUp } from '../kernel/engine/warmup.js';
 
 const CELLS: Record<string, string> = {
   '`1 + 1`': '1 + 1',
@@ -53,8 +52,8 @@ async function main(): Promise<void> {
     await exec(engine, '0');
     starts.push(`| ${mode} | ${created.toFixed(1)} | ${(performance.now() - t0).toFixed(0)} |`);
     for (let i = 0; i < 9; i++) await exec(engine, `const warm${i} = ${i}`);
-    // Let the background compiler warm-up finish (it runs in the first ~0.2 s after TypeScript loads).
-    await warmCompiler(await typescript());
+    // Let the background JIT warm-up finish (it resumes once the engine has been idle for 0.1 s).
+    await warmedUp();
     const at10: Record<string, [string, string]> = {};
     for (const [name, code] of Object.entries(CELLS)) at10[name] = [fmt(await measure(engine, code, false)), fmt(await measure(engine, code, true))];
     // Fill up to 500 distinct cells (declarations, so every one is new code and new state).

@@ -1,22 +1,34 @@
 /**
- * Kernel benchmark: flowlab vs Deno's kernel vs ipykernel vs tslab, side by side in one run, driven
- * by one client (kernel/protocol/client.ts over ZeroMQ). Prints a markdown table.
+ * Kernel benchmark: flowlab vs Deno's kernel vs ipykernel vs tslab, side by side in one run,
+ * each driven from outside by jupyter_client (bench/kernel_client.py: jupyter_client's Session
+ * over pyzmq). Prints a markdown table.
  *
- * Measures: startup (spawn → first kernel_info_reply), median / p90 round trip (execute_request →
- * execute_reply and idle) of `1 + 1`, of a 1,000-iteration loop cell and of a cell declaring a
- * 50-line class, and `1 + 1` again after 500 cells have run. Ratios are to ipykernel.
+ * Measures: startup (spawn → first kernel_info_reply, and spawn → first `1 + 1` done), the
+ * median / p90 round trip (execute_request → execute_reply and idle) of `1 + 1`, of a
+ * 1,000-iteration loop cell and of a cell declaring a 50-line class (a new class each time), and
+ * `1 + 1` again after `--after` cells have run (latency must not grow with the session). The last
+ * CPU time of the kernel per measured cell (all threads, from /proc) is printed too: on a busy
+ * machine it moves far less than the round trips. The last
+ * column says whether the kernel reports a type error (a cell assigning a string to a `number`,
+ * run after a quiet moment): flowlab type-checks every cell in the background.
  *
- * Usage: npm run build && node --import tsx bench/kernel.ts [--reps 30] [--kernels flowlab,deno,ipykernel,tslab]
+ * `--runs N` repeats the whole set N times, kernels interleaved, and reports the median of the
+ * per-run medians (and p90s): the machine may be shared. `--settle S` waits S seconds after the
+ * warm-up cells before the measured ones (a person reading; default 0: at once, the worst case
+ * for kernels that warm up in the background). `--baseline DIR` adds another flowlab
+ * build (a checkout with dist/ built) as the row `flowlab@base`, for before/after tables.
+ * Ratios are to `--ratio-to` (default deno).
+ *
+ * Usage: npm run build && node dist/bench/kernel.js [--reps 30] [--after 200] [--runs 1] [--settle 0]
+ *          [--kernels flowlab,deno,ipykernel,tslab] [--baseline /tmp/base] [--ratio-to deno]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { KernelClient } from '../kernel/protocol/client.js';
-import type { ConnectionInfo } from '../kernel/protocol/connection.js';
 
 const root = (() => {
   let d = dirname(fileURLToPath(import.meta.url));
@@ -31,8 +43,11 @@ interface KernelDef {
   argv: (conn: string) => string[];
 }
 
+const flowlabAt = (name: string, dir: string): KernelDef =>
+  ({ name, lang: 'ts', argv: (f) => [process.execPath, join(dir, 'dist', 'src', 'cli', 'main.js'), 'kernel', '--connection-file', f] });
+
 const KERNELS: KernelDef[] = [
-  { name: 'flowlab', lang: 'ts', argv: (f) => [process.execPath, join(root, 'dist', 'src', 'cli', 'main.js'), 'kernel', '--connection-file', f] },
+  flowlabAt('flowlab', root),
   { name: 'deno', lang: 'ts', argv: (f) => [join(root, 'node_modules', '.bin', 'deno'), 'jupyter', '--kernel', '--conn', f] },
   { name: 'ipykernel', lang: 'py', argv: (f) => ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', f] },
   { name: 'tslab', lang: 'ts', argv: (f) => [join(root, 'node_modules', '.bin', 'tslab'), 'kernel', '--config-path', f] },
@@ -59,6 +74,8 @@ const CELLS: Record<string, Record<Lang, (i: number) => string>> = {
   klass: { ts: (i) => classCell('ts', i), py: (i) => classCell('py', i) },
   filler: { ts: (i) => `const v${i}: number = ${i} * 2;`, py: (i) => `v${i} = ${i} * 2` },
 };
+// A type error as TypeScript words it (flowlab prints the code TS2322, tslab only the message).
+const PROBE = { code: 'const probeTypeError: number = "not a number";', expect: "TS2322|is not assignable to type 'number'" };
 
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((res) => {
@@ -72,90 +89,122 @@ async function freePorts(n: number): Promise<number[]> {
 
 const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : NaN;
 };
+const median = (xs: number[]): number => quantile(xs, 0.5);
 
-interface Result {
-  name: string;
+/** One kernel's timings in one run (ms). */
+interface Run {
   startup: number;
-  one: number[];
-  loop: number[];
-  klass: number[];
+  first: number;
+  cells: Record<string, number[]>;
   after: number[];
+  probe: boolean | null;
+  cpu_per_cell: number | null;
   error?: string;
 }
 
-async function timed(c: KernelClient, code: string): Promise<number> {
-  const t0 = performance.now();
-  const { reply } = await c.execute(code, { timeoutMs: 60_000 });
-  const ms = performance.now() - t0;
-  if (reply.content.status !== 'ok') throw new Error(`cell failed: ${reply.content.ename}: ${reply.content.evalue}\n${code}`);
-  return ms;
-}
-
-async function benchKernel(def: KernelDef, reps: number, dir: string): Promise<Result> {
+/** Runs bench/kernel_client.py for one kernel. */
+async function benchKernel(def: KernelDef, reps: number, after: number, settle: number, dir: string): Promise<Run> {
   const [shell, control, iopub, stdin, hb] = await freePorts(5);
-  const info: ConnectionInfo = { transport: 'tcp', ip: '127.0.0.1', key: `bench-${Math.random()}`, signature_scheme: 'hmac-sha256', shell_port: shell!, control_port: control!, iopub_port: iopub!, stdin_port: stdin!, hb_port: hb! };
+  const connection = { transport: 'tcp', ip: '127.0.0.1', key: `bench-${Math.random()}`, signature_scheme: 'hmac-sha256', shell_port: shell, control_port: control, iopub_port: iopub, stdin_port: stdin, hb_port: hb, kernel_name: def.name };
   const file = join(dir, `${def.name}.json`);
-  writeFileSync(file, JSON.stringify({ ...info, kernel_name: def.name }));
-  const [cmd, ...args] = def.argv(file);
-  const env = { ...process.env, JUPYTER_DATA_DIR: join(dir, 'data'), IPYTHONDIR: join(dir, 'ipython'), FLOWLAB_HISTORY_DIR: join(dir, 'history') };
-  const res: Result = { name: def.name, startup: NaN, one: [], loop: [], klass: [], after: [] };
-  let child: ChildProcess | undefined;
-  const client = await KernelClient.connect(info);
+  writeFileSync(file, JSON.stringify(connection));
+  const lang = def.lang;
+  const warmup = [0, 1, 2].map((i) => CELLS.one![lang](i));
+  const rounds = Array.from({ length: reps }, (_, i) => [CELLS.one![lang](i), CELLS.loop![lang](i), CELLS.klass![lang](i)]);
+  const filler = Array.from({ length: Math.max(0, after - warmup.length - 3 * reps) }, (_, i) => CELLS.filler![lang](i));
+  const plan = {
+    argv: def.argv(file), cwd: dir, connection, settle,
+    env: { JUPYTER_DATA_DIR: join(dir, 'data'), IPYTHONDIR: join(dir, 'ipython'), FLOWLAB_HISTORY_DIR: join(dir, 'history'), NO_COLOR: '1' },
+    warmup, rounds, names: ['one', 'loop', 'klass'], filler,
+    after: Array.from({ length: reps }, (_, i) => CELLS.one![lang](i)),
+    probe: lang === 'ts' ? PROBE : null,
+  };
+  const child = spawn('/usr/bin/python3', [join(root, 'bench', 'kernel_client.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d));
+  child.stderr.on('data', (d: Buffer) => (err += d));
+  child.stdin.end(JSON.stringify(plan));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
   try {
-    const t0 = performance.now();
-    child = spawn(cmd!, args, { env, cwd: dir, detached: true, stdio: ['ignore', 'ignore', 'ignore'] });
-    res.startup = await client.ready({ since: t0, timeoutMs: 60_000 });
-    const lang = def.lang;
-    for (let w = 0; w < 3; w++) await timed(client, CELLS.one![lang](0)); // warm-up (lazy engine loads)
-    for (let i = 0; i < reps; i++) {
-      res.one.push(await timed(client, CELLS.one![lang](i)));
-      res.loop.push(await timed(client, CELLS.loop![lang](i)));
-      res.klass.push(await timed(client, CELLS.klass![lang](i)));
-    }
-    for (let i = 0; i < 500 - 3 - 3 * reps; i++) await timed(client, CELLS.filler![lang](i));
-    for (let i = 0; i < reps; i++) res.after.push(await timed(client, CELLS.one![lang](i)));
-    await client.request('control', 'shutdown_request', { restart: false }, { timeoutMs: 5000, waitIdle: false }).catch(() => undefined);
-  } catch (err) {
-    res.error = (err as Error).message.split('\n')[0];
-  } finally {
-    client.close();
-    await new Promise((r) => setTimeout(r, 300));
-    try {
-      if (child?.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      /* exited */
-    }
+    return JSON.parse(out) as Run;
+  } catch {
+    return { startup: NaN, first: NaN, cells: {}, after: [], probe: null, cpu_per_cell: null, error: `client exited ${code}: ${err.trim().split('\n').pop() ?? ''}` };
   }
-  return res;
 }
 
 const fmt = (x: number): string => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : '–');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { reps: { type: 'string', default: '30' }, kernels: { type: 'string', default: KERNELS.map((k) => k.name).join(',') } } });
+  const { values } = parseArgs({
+    options: {
+      reps: { type: 'string', default: '30' },
+      after: { type: 'string', default: '200' },
+      runs: { type: 'string', default: '1' },
+      settle: { type: 'string', default: '0' },
+      kernels: { type: 'string', default: KERNELS.map((k) => k.name).join(',') },
+      baseline: { type: 'string' },
+      'ratio-to': { type: 'string', default: 'deno' },
+    },
+  });
   const reps = Number(values.reps);
-  const wanted = values.kernels!.split(',');
+  const after = Number(values.after);
+  const runs = Number(values.runs);
+  const settle = Number(values.settle);
+  if (!(reps >= 1) || !(after >= 0) || !(runs >= 1) || !(settle >= 0)) throw new Error('bench/kernel: --reps and --runs must be ≥ 1, --after and --settle ≥ 0.');
   if (!existsSync(join(root, 'dist', 'src', 'cli', 'main.js'))) throw new Error('bench/kernel: dist/src/cli/main.js is missing; run `npm run build` first.');
+  const defs = KERNELS.filter((k) => values.kernels!.split(',').includes(k.name));
+  if (values.baseline) {
+    if (!existsSync(join(values.baseline, 'dist', 'src', 'cli', 'main.js'))) throw new Error(`--baseline: ${values.baseline}/dist/src/cli/main.js is missing; build that checkout first.`);
+    defs.splice(1, 0, flowlabAt('flowlab@base', values.baseline));
+  }
   const dir = mkdtempSync(join(tmpdir(), 'flowlab-bench-'));
-  const results: Result[] = [];
+  const results = new Map<string, Run[]>(defs.map((d) => [d.name, []]));
   try {
-    for (const def of KERNELS.filter((k) => wanted.includes(k.name))) {
-      process.stderr.write(`benchmarking ${def.name}…\n`);
-      results.push(await benchKernel(def, reps, dir));
+    for (let r = 0; r < runs; r++) {
+      // Rotate the order each run so no kernel always goes first (or last) on a busy machine.
+      for (let k = 0; k < defs.length; k++) {
+        const def = defs[(k + r) % defs.length]!;
+        process.stderr.write(`run ${r + 1}/${runs}: ${def.name}…\n`);
+        results.get(def.name)!.push(await benchKernel(def, reps, after, settle, dir));
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const base = results.find((r) => r.name === 'ipykernel');
-  const ratio = (x: number, b: number | undefined): string => (b && Number.isFinite(x) ? ` (×${(x / b).toFixed(2)})` : '');
-  console.log(`\nKernel latency, ms (median / p90 over ${reps} runs; ×ratio of the median to ipykernel's). Round trip = execute_request → reply + idle.\n`);
-  console.log('| kernel | startup → kernel_info_reply | `1 + 1` | 1,000-iteration loop | 50-line class | `1 + 1` after 500 cells |');
-  console.log('|---|---|---|---|---|---|');
-  for (const r of results) {
-    const cell = (xs: number[], b?: number[]) => (xs.length ? `${fmt(quantile(xs, 0.5))} / ${fmt(quantile(xs, 0.9))}${ratio(quantile(xs, 0.5), b?.length ? quantile(b, 0.5) : undefined)}` : '–');
-    console.log(`| ${r.name}${r.error ? ` (error: ${r.error})` : ''} | ${fmt(r.startup)}${ratio(r.startup, base?.startup)} | ${cell(r.one, base?.one)} | ${cell(r.loop, base?.loop)} | ${cell(r.klass, base?.klass)} | ${cell(r.after, base?.after)} |`);
+  // Per kernel and column: the median over runs of each run's median (and p90).
+  const summary = (rs: Run[], pick: (r: Run) => number[]): [number, number] =>
+    [median(rs.map((r) => median(pick(r))).filter(Number.isFinite)), median(rs.map((r) => quantile(pick(r), 0.9)).filter(Number.isFinite))];
+  const columns: Array<[string, (r: Run) => number[]]> = [
+    ['startup', (r) => [r.startup]], ['first', (r) => [r.first]], ['one', (r) => r.cells.one ?? []],
+    ['loop', (r) => r.cells.loop ?? []], ['klass', (r) => r.cells.klass ?? []], ['after', (r) => r.after],
+    ['cpu', (r) => (r.cpu_per_cell === null || r.cpu_per_cell === undefined ? [] : [r.cpu_per_cell])],
+  ];
+  const table = new Map([...results].map(([name, rs]) => [name, new Map(columns.map(([c, pick]) => [c, summary(rs, pick)]))]));
+  const base = table.get(values['ratio-to']!);
+  const ratio = (name: string, col: string): string => {
+    const x = table.get(name)!.get(col)![0];
+    const b = base?.get(col)?.[0];
+    return b && Number.isFinite(x) && name !== values['ratio-to'] ? ` (×${(x / b).toFixed(2)})` : '';
+  };
+  const cell = (name: string, col: string, p90 = true): string => {
+    const [m, p] = table.get(name)!.get(col)!;
+    return `${fmt(m)}${p90 ? ` / ${fmt(p)}` : ''}${ratio(name, col)}`;
+  };
+  console.log(`\nKernel latency, ms, measured from outside with jupyter_client: median / p90 of ${reps} runs of each cell` +
+    `${runs > 1 ? `, then the median over ${runs} benchmark runs (kernels interleaved)` : ''}; (×ratio of the median to ${values['ratio-to']}'s). ` +
+    `${settle > 0 ? `The measured cells start ${settle} s after the warm-up cells (a person reading), not at once. ` : 'The measured cells follow the three warm-up cells at once. '}` +
+    'Round trip = execute_request → execute_reply + idle. Kernel CPU = CPU time of all the kernel\'s threads per measured cell ' +
+    '(the three kinds together; a loaded machine inflates it far less than round trips).\n');
+  console.log(`| kernel | startup → kernel_info_reply | startup → first \`1 + 1\` | \`1 + 1\` | 1,000-iteration loop | 50-line class | \`1 + 1\` after ${after} cells | kernel CPU per cell | reports type errors |`);
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const [name, rs] of results) {
+    const errors = [...new Set(rs.map((r) => r.error).filter(Boolean))];
+    const probes = rs.map((r) => r.probe).filter((p) => p !== null && p !== undefined);
+    const typed = probes.length ? (probes.every(Boolean) ? 'yes' : probes.some(Boolean) ? 'sometimes' : 'no') : '–';
+    console.log(`| ${name}${errors.length ? ` (error: ${errors.join('; ')})` : ''} | ${cell(name, 'startup', false)} | ${cell(name, 'first', false)} | ${cell(name, 'one')} | ${cell(name, 'loop')} | ${cell(name, 'klass')} | ${cell(name, 'after')} | ${cell(name, 'cpu', false)} | ${typed} |`);
   }
 }
 

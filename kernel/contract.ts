@@ -55,3 +55,17 @@ export type EngineMessage = ({ type: 'reply' } & EngineReply) | ({ type: 'event'
  * it to 0 when a new execute request starts.
  */
 export const INTERRUPT_FLAG_INDEX = 0;
+
+/** Raises the interrupt flag and wakes the threads waiting on it (the engine's SIGINT escalator). */
+export function raiseInterrupt(shared: Int32Array): void {
+  Atomics.store(shared, INTERRUPT_FLAG_INDEX, 1);
+  Atomics.notify(shared, INTERRUPT_FLAG_INDEX);
+}
+
+/**
+ * In the kernel process the same shared array has a second slot: the number of engine requests
+ * the protocol worker has posted that the main thread has not started yet (the worker adds 1 per
+ * request, the main thread subtracts 1 when it takes one). The engine's background warm-up reads
+ * it so that it never starts a step while a request is on its way.
+ */
+export const PENDING_REQUESTS_INDEX = 1;

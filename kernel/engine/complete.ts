@@ -2,7 +2,8 @@
  * complete and inspect requests: the type-check worker's language service gives completions in
  * the scope of every cell run so far (members after '.'); names of the live runtime objects
  * (globals, or the properties of a simple `a.b.` chain) are merged in, so values whose static type
- * is `any` still complete. Cursor positions are Unicode code points on the wire (Jupyter ≥ 5.2)
+ * is `any` still complete, and they answer alone when the checker is slow (CHECKER_WAIT_MS) and
+ * at least one of them matches. Cursor positions are Unicode code points on the wire (Jupyter ≥ 5.2)
  * and UTF-16 offsets inside.
  */
 import type { CheckClient } from './typecheck/client.js';
@@ -45,12 +46,30 @@ function runtimeNames(code: string, start: number): string[] {
   return [...names];
 }
 
+/**
+ * Longest wait for the type checker's completions before the live objects' names are sent alone.
+ * Front ends drop slow completions: JupyterLab after 1 s (the completer's `providerTimeout`),
+ * jupyter console after 5 s (with a traceback); the checker's first answers after a cell
+ * importing flowlab took 4–6 s, later ones 1.3 s, on a loaded 2-core machine.
+ */
+export const CHECKER_WAIT_MS = 600;
+
+/** `p`'s value, or `fallback` when `p` has not settled within `ms`. */
+function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<T>((resolve) => { timer = setTimeout(() => resolve(fallback), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** Completions at code-point position `cursorPos`. */
 export async function complete(checker: CheckClient | undefined, code: string, cursorPos: number) {
   const pos = cpToUtf16(code, cursorPos);
   const start = wordStart(code, pos);
   const prefix = code.slice(start, pos);
-  const entries = checker ? await checker.complete(code, pos) : [];
+  // With live names to offer, the checker gets CHECKER_WAIT_MS; with none, it is awaited in full.
+  const live = runtimeNames(code, start).sort();
+  const fromChecker = checker ? checker.complete(code, pos) : Promise.resolve([]);
+  const entries = live.some((n) => n.startsWith(prefix)) ? await within(fromChecker, CHECKER_WAIT_MS, []) : await fromChecker;
   const seen = new Set<string>();
   const matches: string[] = [];
   const types: Array<{ text: string; type: string; start: number; end: number }> = [];
@@ -63,7 +82,7 @@ export async function complete(checker: CheckClient | undefined, code: string, c
     types.push({ text: name, type, start: cs, end: ce });
   };
   for (const e of sorted) add(e.name, e.kind);
-  for (const n of runtimeNames(code, start).sort()) add(n, 'property');
+  for (const n of live) add(n, 'property');
   // JupyterLab shows the kind of each match from this (experimental, widely supported) field.
   return { matches, cursorStart: cs, cursorEnd: ce, metadata: { _jupyter_types_experimental: types } };
 }

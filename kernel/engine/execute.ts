@@ -1,6 +1,7 @@
 /**
  * Runs one execute request: compile (cached), resolve the cell's imports, run the script in the
- * kernel's global scope under the cell's async context with breakOnSigint, await top-level-await
+ * kernel's global scope under the cell's async context — with vm's breakOnSigint watchdog when it
+ * may run code the kernel did not instrument (transform/foreign-code.ts) — await top-level-await
  * cells while watching the interrupt flag, and turn the last value into an execute result.
  */
 import { Script } from 'node:vm';
@@ -55,14 +56,15 @@ export async function runCell(ts: TypeScript, o: RunOptions): Promise<ExecuteRep
   try {
     const g = globalThis as Record<string, unknown>;
     g.__fl_m = compiled.imports.length ? await Promise.all(compiled.imports.map((s) => importForCell(s, o.cwd))) : [];
-    let value = cellScope.run({ parent: o.id }, () => script.runInThisContext({ breakOnSigint: true, displayErrors: false }));
+    let value = cellScope.run({ parent: o.id }, () => script.runInThisContext({ breakOnSigint: compiled.watchdog, displayErrors: false }));
     if (compiled.isAsync) {
       const p = value as Promise<{ v: unknown } | undefined>;
       p.catch(() => undefined); // an interrupted cell may reject later: never an unhandled rejection
       value = (await untilInterrupted(p, o.flag))?.v;
     }
     if (!compiled.hasResult || value === undefined || o.silent) return { id: o.id, kind: 'execute', status: 'ok' };
-    const data: MimeBundle = await cellScope.run({ parent: o.id }, () => toBundle(value));
+    const bundle = cellScope.run({ parent: o.id }, () => toBundle(value));
+    const data: MimeBundle = typeof (bundle as Partial<PromiseLike<MimeBundle>>).then === 'function' ? await bundle : (bundle as MimeBundle);
     return { id: o.id, kind: 'execute', status: 'ok', result: { data, metadata: {} } };
   } catch (e) {
     if (isInterrupt(e)) noteInterrupt();

@@ -7,6 +7,9 @@
  * `async` (default) reports type errors before the reply when the check finished first, else as
  * late stderr output with the same parent; `wait` makes the reply wait for the check; `off`.
  *
+ * At creation the engine also warms up the cell compiler (./warmup.ts; FLOWLAB_WARMUP_STEPS sets
+ * its length, 0 turns it off); the first requests wait for its first phase, at most 0.5 s.
+ *
  * @example
  * const engine = createEngine({ post: (m) => worker.postMessage(m), interruptFlag, cwd: process.cwd() });
  * const reply = await engine.handle({ id: 1, kind: 'execute', code: '1 + 1', silent: false, storeHistory: true, allowStdin: false, executionCount: 1 });
@@ -21,8 +24,9 @@ import { isComplete } from './is-complete.js';
 import { configureGlobals, installGlobals } from './runtime/globals.js';
 import { currentParent, emit, installOutputCapture, setLastParent, setSink, writeStream } from './runtime/output.js';
 import { CheckClient } from './typecheck/client.js';
-import { compileCell, warmCompiler } from './transform/compile.js';
-import { preloadTypeScript, typescript } from './typescript.js';
+import { compileCell } from './transform/compile.js';
+import { preloadTypeScript, saveTypeScriptCache, tsNow, typescript } from './typescript.js';
+import { engineWarmup } from './warmup.js';
 
 /** What the engine needs from kernel/main.ts. */
 export interface EngineHost {
@@ -32,6 +36,8 @@ export interface EngineHost {
   interruptFlag: Int32Array;
   /** The notebook's folder: imports resolve from here. */
   cwd: string;
+  /** Requests sent to the engine that it has not started yet (kernel/main.ts counts them); default 0. */
+  pendingRequests?(): number;
 }
 
 /** The engine: one reply per request. */
@@ -62,7 +68,12 @@ export function createEngine(host: EngineHost): Engine {
   const mode = checkMode();
   // TypeScript first (the first execute needs it), then the type-check worker, so they do not compete.
   let checker: CheckClient | undefined;
-  const checkerReady = preloadTypeScript().then((ts) => { void warmCompiler(ts); }, () => undefined);
+  const tsLoaded = preloadTypeScript();
+  const checkerReady = tsLoaded.then(() => undefined, () => undefined);
+  const steps = Number(process.env.FLOWLAB_WARMUP_STEPS || NaN);
+  const warmup = engineWarmup(tsLoaded, {
+    pendingRequests: host.pendingRequests, onReady: saveTypeScriptCache, ...(Number.isInteger(steps) && steps >= 0 ? { steps } : {}),
+  });
   // The type-check worker starts on first need (a quiet moment, a completion, 'wait' mode), so its
   // seconds-long warm-up never competes with the first cells of a session.
   const ensureChecker = (): CheckClient | undefined => {
@@ -117,43 +128,52 @@ export function createEngine(host: EngineHost): Engine {
     if (pendingChecks.length) ensureChecker();
     for (const send of pendingChecks.splice(0)) send();
   };
-  const deferCheck = (cellNo: number, code: string) => {
-    const handle: { inner?: ReturnType<CheckClient['check']>; reply: Promise<string> } = { reply: Promise.resolve('') };
-    handle.reply = new Promise<string>((resolve) => pendingChecks.push(() => {
+  /** Queues a check; `report` gets its diagnostics when they arrive (`inner.result` as soon as they are in). */
+  const deferCheck = (cellNo: number, code: string, report: (text: string) => void) => {
+    const handle: { inner?: ReturnType<CheckClient['check']> } = {};
+    pendingChecks.push(() => {
       handle.inner = checker!.check(cellNo, code);
-      void handle.inner.reply.then(resolve);
-    }));
+      void handle.inner.reply.then(report);
+    });
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = setTimeout(flushChecks, CHECK_DELAY_MS);
     return handle;
   };
 
+  // The path of every cell awaits only where it must: with AsyncLocalStorage on (cell output
+  // routing), every promise on this thread runs the async hooks.
   async function execute(req: Extract<EngineRequest, { kind: 'execute' }>): Promise<EngineReply> {
     absorbStaleSignal(host.interruptFlag);
     Atomics.store(host.interruptFlag, 0, 0);
     setLastParent(req.id);
     allowStdin = req.allowStdin;
-    const ts = await typescript();
-    if (mode !== 'off') { await checkerReady; startWhenIdle(); }
+    const ts = tsNow() ?? await typescript();
+    if (mode !== 'off') startWhenIdle();
     // Silent / no-history runs share the previous count: a distinct name keeps that cell's position map.
     const cell = req.silent || !req.storeHistory ? `<silent ${req.id}>` : `<cell ${req.executionCount}>`;
     // A cell that cannot parse is not type-checked (nor registered as declaring anything).
     const parses = !('syntaxError' in compileCell(ts, req.code));
     const wanted = mode !== 'off' && parses && !req.silent && req.code.trim();
-    if (wanted && mode === 'wait') { flushChecks(); ensureChecker(); }
-    const check = !wanted ? undefined : mode === 'wait'
-      ? { inner: checker!.check(req.executionCount, req.code), get reply() { return this.inner.reply; } }
-      : deferCheck(req.executionCount, req.code);
     let reported = false;
     const report = (text: string) => { if (!reported && text) { reported = true; writeStream('stderr', text, req.id); } };
-    check?.reply.then(report);
+    let waited: ReturnType<CheckClient['check']> | undefined;
+    let deferred: ReturnType<typeof deferCheck> | undefined;
+    if (wanted && mode === 'wait') {
+      flushChecks();
+      ensureChecker();
+      waited = checker!.check(req.executionCount, req.code);
+    } else if (wanted) deferred = deferCheck(req.executionCount, req.code, report);
     setRunning(true);
-    const reply = await runCell(ts, { id: req.id, code: req.code, cell, cwd: host.cwd, flag: host.interruptFlag, silent: req.silent })
-      .finally(() => setRunning(false));
-    if (check && mode === 'wait') report(await check.reply);
-    else if (check) {
+    let reply: EngineReply;
+    try {
+      reply = await runCell(ts, { id: req.id, code: req.code, cell, cwd: host.cwd, flag: host.interruptFlag, silent: req.silent });
+    } finally {
+      setRunning(false);
+    }
+    if (waited) report(await waited.reply);
+    else if (deferred) {
       checker?.poll(); // a check that finished while the cell ran is reported before the reply
-      if (check.inner?.result !== undefined) report(check.inner.result);
+      if (deferred.inner?.result !== undefined) report(deferred.inner.result);
     }
     return reply;
   }
@@ -175,6 +195,7 @@ export function createEngine(host: EngineHost): Engine {
         return { id: req.id, kind: 'ack' };
       case 'shutdown':
         shutDown = true;
+        warmup.stop();
         if (flushTimer) clearTimeout(flushTimer);
         if (idleStart) clearTimeout(idleStart);
         pendingChecks.length = 0;
@@ -185,10 +206,19 @@ export function createEngine(host: EngineHost): Engine {
   }
 
   return {
-    handle: (req) => handle(req).catch((e) => {
-      if (req.kind === 'execute') return { id: req.id, kind: 'execute', status: 'error', ...errorInfo(e) } as EngineReply;
-      emit({ kind: 'error', ...errorInfo(e) }, req.id);
-      return { id: req.id, kind: 'ack' } as EngineReply;
-    }),
+    handle(req) {
+      const run = (): Promise<EngineReply> => {
+        warmup.begin();
+        return handle(req).then((reply) => (warmup.end(), reply), (e) => {
+          warmup.end();
+          if (req.kind === 'execute') return { id: req.id, kind: 'execute', status: 'error', ...errorInfo(e) } as EngineReply;
+          emit({ kind: 'error', ...errorInfo(e) }, req.id);
+          return { id: req.id, kind: 'ack' } as EngineReply;
+        });
+      };
+      // The first requests wait (briefly) for the start-up warm-up instead of competing with it.
+      const gate = req.kind === 'execute' || req.kind === 'complete' || req.kind === 'inspect' || req.kind === 'isComplete' ? warmup.gate() : undefined;
+      return gate ? gate.then(run) : run();
+    },
   };
 }

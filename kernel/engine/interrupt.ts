@@ -8,10 +8,13 @@
  *    NEXT breakOnSigint run: after an interrupt, `absorbStaleSignal()` runs short empty probes
  *    first so the token hits them, not the user's cell;
  *  - a signal can be lost in that same race: an escalator thread re-sends SIGINT every 0.5 s
- *    while the flag is up and a cell is still running.
+ *    while the flag is up and a cell is still running. It sleeps on the interrupt flag itself
+ *    (woken by `raiseInterrupt`, or after 1 s at most), so a cell starting or ending costs one
+ *    shared-memory store, not a thread wake-up.
  */
 import { Script } from 'node:vm';
 import { Worker } from 'node:worker_threads';
+import { raiseInterrupt } from '../contract.js';
 
 const running = new Int32Array(new SharedArrayBuffer(4));
 let escalator: Worker | undefined;
@@ -21,11 +24,11 @@ let installed = false;
 const ESCALATOR = `
 const { workerData: { running, flag, pid } } = require('node:worker_threads');
 for (;;) {
-  Atomics.wait(running, 0, 0);
+  Atomics.wait(flag, 0, 0, 1000);
   let up = 0;
-  while (Atomics.load(running, 0) === 1) {
-    if (Atomics.load(flag, 0) === 1) { up += 100; if (up >= 500) { process.kill(pid, 'SIGINT'); up = 0; } } else up = 0;
-    Atomics.wait(running, 0, 1, 100);
+  while (Atomics.load(flag, 0) === 1) {
+    Atomics.wait(flag, 0, 1, 100);
+    if (Atomics.load(flag, 0) === 1 && Atomics.load(running, 0) === 1) { up += 100; if (up >= 500) { process.kill(pid, 'SIGINT'); up = 0; } } else up = 0;
   }
 }`;
 
@@ -33,17 +36,16 @@ for (;;) {
 export function installSigint(flag: Int32Array): void {
   if (installed) return;
   installed = true;
-  process.on('SIGINT', () => Atomics.store(flag, 0, 1));
+  process.on('SIGINT', () => raiseInterrupt(flag));
   try {
     escalator = new Worker(ESCALATOR, { eval: true, workerData: { running, flag, pid: process.pid } });
     escalator.unref();
   } catch { /* without it a lost signal needs a second Stop */ }
 }
 
-/** Marks a cell as running (the escalator watches only then). */
+/** Marks a cell as running (the escalator re-sends SIGINT only then). */
 export function setRunning(on: boolean): void {
   Atomics.store(running, 0, on ? 1 : 0);
-  Atomics.notify(running, 0);
 }
 
 /** Records that a cell ended by an interrupt (the next cell first absorbs a stale signal). */

@@ -4,7 +4,7 @@
  * that request went idle (late output from background work keeps its original parent header).
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { EngineEvent, EngineMessage, EngineReply, EngineRequest } from '../contract.js';
+import { PENDING_REQUESTS_INDEX, type EngineEvent, type EngineMessage, type EngineReply, type EngineRequest } from '../contract.js';
 import { log } from './log.js';
 import type { Message } from './wire.js';
 
@@ -26,7 +26,12 @@ export class EngineLink {
   /** True once the engine said 'ready'. */
   ready = false;
 
-  constructor(private readonly port: Pick<MessagePort, 'postMessage'>) {}
+  /**
+   * @param port the main thread's end
+   * @param shared the kernel's shared Int32Array: requests posted are counted at PENDING_REQUESTS_INDEX
+   *   (the main thread counts them down as it takes them), if given
+   */
+  constructor(private readonly port: Pick<MessagePort, 'postMessage'>, private readonly shared?: Int32Array) {}
 
   /** Sends a request; resolves with its reply. The origin is remembered for late events. */
   request(body: RequestBody, origin?: Origin): Promise<EngineReply> {
@@ -37,6 +42,7 @@ export class EngineLink {
     }
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
+      if (this.shared) Atomics.add(this.shared, PENDING_REQUESTS_INDEX, 1);
       this.port.postMessage({ type: 'engineRequest', request: { ...body, id } });
     });
   }

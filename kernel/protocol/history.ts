@@ -4,14 +4,20 @@
  * Each kernel session appends to its own JSONL file `<dir>/<session>.jsonl`, one
  * `{"line", "source", "output"}` object per stored cell; the session number is the next free
  * integer, claimed atomically by creating the file exclusively, so concurrent kernels never share
- * one. The directory is FLOWLAB_HISTORY_DIR, else `$JUPYTER_DATA_DIR/flowlab/history`, else
+ * one. The file stays open for the session and stored cells are written in batches, at most
+ * WRITE_DELAY_MS after they were stored (and on flush(), which the kernel calls before it exits),
+ * so storing a cell costs an append to a string, not a file write per cell; answers about the
+ * current session come from memory. The directory is FLOWLAB_HISTORY_DIR, else `$JUPYTER_DATA_DIR/flowlab/history`, else
  * `$XDG_DATA_HOME/flowlab/history` (XDG_DATA_HOME defaulting to ~/.local/share).
  */
-import { appendFile, mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { globToRegExp } from './glob.js';
 import { log } from './log.js';
+
+/** How long a stored cell may wait before it is written to disk, ms. */
+const WRITE_DELAY_MS = 200;
 
 /** One stored cell. */
 export interface HistoryEntry {
@@ -40,18 +46,26 @@ export function toRows(entries: readonly HistoryEntry[], output: boolean): Histo
 export class HistoryStore {
   session = 0;
   private readonly current: HistoryEntry[] = [];
-  private file = '';
+  private handle: FileHandle | undefined;
+  private unwritten = '';
   private writes: Promise<void> = Promise.resolve();
+  private writing = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly cache = new Map<number, { size: number; entries: HistoryEntry[] }>();
   private opening: Promise<void> | undefined;
 
   constructor(readonly dir: string = defaultHistoryDir()) {}
+
+  /** True once open() has settled (add() then persists without waiting). */
+  isOpen = false;
 
   /** Claims a session number (idempotent; history keeps working in memory if the disk fails). */
   open(): Promise<void> {
     this.opening ??= this.claim().catch((err: Error) => {
       log(`history: cannot persist to ${this.dir} (${err.message}); keeping this session in memory`);
       this.session ||= 1;
+    }).finally(() => {
+      this.isOpen = true;
     });
     return this.opening;
   }
@@ -61,10 +75,8 @@ export class HistoryStore {
     let next = Math.max(0, ...(await this.sessions())) + 1;
     for (;;) {
       try {
-        const handle = await open(join(this.dir, `${next}.jsonl`), 'wx');
-        await handle.close();
+        this.handle = await open(join(this.dir, `${next}.jsonl`), 'wx');
         this.session = next;
-        this.file = join(this.dir, `${next}.jsonl`);
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -82,9 +94,26 @@ export class HistoryStore {
   add(line: number, source: string, output: string | null): void {
     const entry: HistoryEntry = { session: this.session, line, source, output };
     this.current.push(entry);
-    if (!this.file) return;
-    const text = `${JSON.stringify({ line, source, output })}\n`;
-    this.writes = this.writes.then(() => appendFile(this.file, text)).catch((err: Error) => log(`history: write failed: ${err.message}`));
+    if (!this.handle) return;
+    this.unwritten += `${JSON.stringify({ line, source, output })}\n`;
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), WRITE_DELAY_MS);
+      this.timer.unref?.();
+    }
+  }
+
+  /** Writes what was stored since the last write, until nothing is left. */
+  private async writeOut(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.unwritten && this.handle) {
+        const text = this.unwritten;
+        this.unwritten = '';
+        await this.handle.write(text).catch((err: Error) => log(`history: write failed: ${err.message}`));
+      }
+    } finally {
+      this.writing = false;
+    }
   }
 
   private async load(session: number): Promise<HistoryEntry[]> {
@@ -150,8 +179,11 @@ export class HistoryStore {
     return out.reverse();
   }
 
-  /** Resolves when every queued write reached the disk. */
+  /** Writes every stored cell now; resolves when they reached the disk. */
   flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.unwritten && !this.writing) this.writes = this.writeOut();
     return this.writes;
   }
 }

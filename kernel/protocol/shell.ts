@@ -7,6 +7,7 @@ import { reply, replyType, type KernelContext } from './context.js';
 import { executeRequest } from './execute.js';
 import { historyRequest } from './history-request.js';
 import { kernelInfo } from './kernel-info.js';
+import { isCompleteQuick, type Completeness } from './is-complete-quick.js';
 import { debug, log } from './log.js';
 import type { Message } from './wire.js';
 
@@ -15,6 +16,9 @@ let cachedInfo: Record<string, unknown> | undefined;
 export function kernelInfoContent(): Record<string, unknown> {
   return (cachedInfo ??= kernelInfo());
 }
+
+/** Longest wait for the engine's is_complete answer before the compiler-free one is sent. */
+const IS_COMPLETE_WAIT_MS = 250;
 
 const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -52,7 +56,13 @@ const handlers: Record<string, Handler> = {
     await reply(ctx, ctx.shell, msg, 'inspect_reply', { status: 'ok', found: Boolean(r?.found), data: r?.data ?? {}, metadata: r?.metadata ?? {} });
   },
   async is_complete_request(ctx, msg) {
-    const r = await engineOr(ctx, msg, { kind: 'isComplete', code: str(msg.content.code) }, 'isComplete');
+    // Front ends wait briefly (jupyter console: 1 s, then it stops asking for the whole session);
+    // while the engine is busy starting up, answer without the compiler (is-complete-quick.ts).
+    const code = str(msg.content.code);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const quick = new Promise<Completeness>((resolve) => { timer = setTimeout(() => resolve(isCompleteQuick(code)), IS_COMPLETE_WAIT_MS); });
+    const r = await Promise.race([engineOr(ctx, msg, { kind: 'isComplete', code }, 'isComplete'), quick]);
+    clearTimeout(timer);
     const status = r?.status ?? 'unknown';
     await reply(ctx, ctx.shell, msg, 'is_complete_reply', status === 'incomplete' ? { status, indent: r?.indent ?? '' } : { status });
   },
@@ -111,7 +121,9 @@ export class ShellQueue {
     debug(`shell ← ${type} ${msg.header.msg_id}`);
     const handler = Object.hasOwn(handlers, type) ? handlers[type] : Object.hasOwn(this.extra, type) ? this.extra[type] : undefined;
     ctx.shellBusy = true;
-    await ctx.iopub.status('busy', msg.header);
+    // execute_request publishes busy itself, right after handing the cell to the engine.
+    const announced = type === 'execute_request' && !this.aborting;
+    if (!announced) void ctx.iopub.status('busy', msg.header);
     try {
       if (!handler) {
         log(`unknown shell message type '${type}' ignored`);
@@ -124,8 +136,10 @@ export class ShellQueue {
         }
       }
     } finally {
+      // Queued after everything the request published and after its reply was handed to ZeroMQ;
+      // the outbox sends in order, so the next request's busy cannot overtake it.
       ctx.iopub.flush();
-      await ctx.iopub.status('idle', msg.header);
+      void ctx.iopub.status('idle', msg.header);
       ctx.shellBusy = false;
     }
   }

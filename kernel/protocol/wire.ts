@@ -160,6 +160,20 @@ export function makeHeader(msgType: string, session: string): Header {
   };
 }
 
+/**
+ * Serialized parent headers: every message a request causes (busy, execute_input, outputs, the
+ * reply, idle) carries the same parent object, so it is stringified once. Headers are never
+ * mutated after they are parsed or made.
+ */
+const parentFrames = new WeakMap<object, Buffer>();
+const EMPTY_DICT = Buffer.from('{}');
+
+function dictFrame(d: object): Buffer {
+  if (Object.getPrototypeOf(d) !== Object.prototype) return Buffer.from(safeJson(d), 'utf8');
+  for (const _ in d) return Buffer.from(safeJson(d), 'utf8');
+  return EMPTY_DICT;
+}
+
 /** Serializes a message to signed frames (identities first). */
 export function toFrames(
   signer: Signer,
@@ -170,6 +184,8 @@ export function toFrames(
   content: object,
   buffers: readonly Buffer[] = [],
 ): Buffer[] {
-  const body = [header, parent, metadata, content].map((d) => Buffer.from(safeJson(d), 'utf8'));
+  let parentFrame = parentFrames.get(parent);
+  if (!parentFrame) parentFrames.set(parent, (parentFrame = dictFrame(parent)));
+  const body = [Buffer.from(safeJson(header), 'utf8'), parentFrame, dictFrame(metadata), dictFrame(content)];
   return [...identities, Buffer.from(DELIMITER), Buffer.from(signer.sign(body), 'ascii'), ...body, ...buffers];
 }

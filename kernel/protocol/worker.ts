@@ -8,9 +8,10 @@
  * To the main thread it posts { type: 'engineRequest', request }, { type: 'bound' },
  * { type: 'warm' } (start loading the engine now), { type: 'exit', code }, { type: 'fatal', message }.
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EngineMessage } from '../contract.js';
+import { raiseInterrupt, type EngineMessage } from '../contract.js';
 import { endpoint, readConnectionFile, type Channel } from './connection.js';
 import type { KernelContext } from './context.js';
 import { handleControl } from './control.js';
@@ -20,7 +21,7 @@ import { HistoryStore } from './history.js';
 import { IOPub } from './iopub.js';
 import { debug, log } from './log.js';
 import { Outbox } from './outbox.js';
-import { startSentinel } from './sentinel.js';
+import { watchParent } from './parent-watch.js';
 import { ShellQueue } from './shell.js';
 import { parseFrames, Signer, type Message } from './wire.js';
 
@@ -57,8 +58,8 @@ async function main(): Promise<void> {
   const interruptFlag = new Int32Array(interruptBuffer);
   const session = randomUUID();
   const outboxes = { shell: new Outbox(sockets.shell, 'shell'), control: new Outbox(sockets.control, 'control'), stdin: new Outbox(sockets.stdin, 'stdin'), iopub: new Outbox(sockets.iopub, 'iopub') };
-  const engine = new EngineLink(port);
-  let sentinel: ReturnType<typeof startSentinel>;
+  const engine = new EngineLink(port, new Int32Array(interruptBuffer));
+  let sentinel: ChildProcess | undefined;
   let exiting = false;
 
   const ctx: KernelContext = {
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
       // The flag stops instrumented loops and awaits at once. Only if the cell is still running
       // shortly after (blocked in code the engine does not instrument) does SIGINT follow, for
       // vm's breakOnSigint; signalling right away could hit the next cell once this one stopped.
-      Atomics.store(interruptFlag, 0, 1);
+      raiseInterrupt(interruptFlag);
       const running = ctx.current;
       if (!running) return;
       setTimeout(() => {
@@ -100,6 +101,12 @@ async function main(): Promise<void> {
     },
   };
   engine.onEvent = (event, origin) => routeEvent(ctx, event, origin);
+  watchParent(() => {
+    log('the front end that started this kernel is gone: shutting down');
+    void ctx.exit(0);
+    // A main thread stuck in a synchronous cell never reads the exit message.
+    setTimeout(() => process.kill(process.pid, 'SIGTERM'), 5000).unref();
+  });
   port.on('message', (m: EngineMessage) => {
     try {
       engine.receive(m);
@@ -113,7 +120,10 @@ async function main(): Promise<void> {
     if (warmed) return;
     warmed = true;
     port.postMessage({ type: 'warm' });
-    sentinel = startSentinel(() => Atomics.store(interruptFlag, 0, 1));
+    // Imported here, not at startup: node:child_process is not needed for the first kernel_info_reply.
+    void import('./sentinel.js').then(({ startSentinel }) => {
+      if (!exiting) sentinel = startSentinel(() => raiseInterrupt(interruptFlag));
+    }, (err: Error) => log(`SIGINT sentinel not started: ${err.message}`));
     void ctx.history.open();
   };
   const shell = new ShellQueue(ctx, {

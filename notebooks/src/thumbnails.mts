@@ -17,6 +17,7 @@ import { listReproductions } from '../../src/cli/reproductions.js';
 const MAIN: Record<string, number> = {
   'central-flow-gd': 1, 'central-flow-rmsprop': 0, 'edge-of-stability': 0, 'optimizer-zoo': 0, 'large-step-logistic': 0, 'adamp-effective-step': 0,
   'sam-eigenvalue-regularization': 1, 'optimizers-alter-solutions': 0, 'mesa-optimization': 1,
+  'optimizer-benchmark': 0, 'schedules-convex-theory': 0,
 };
 const outDir = process.argv[2] ?? 'out';
 const target = join(dirname(dirname(fileURLToPath(import.meta.url))), 'thumbnails');

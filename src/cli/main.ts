@@ -5,9 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
-import './commands/index.js';
-import { overview } from './commands/help.js';
-import { getCommand, listCommands } from './registry.js';
+import type { Command } from './registry.js';
 
 function version(): string {
   for (const rel of ['../../package.json', '../../../package.json']) {
@@ -23,8 +21,12 @@ function version(): string {
 /** Runs the CLI with argv (without node and script); resolves to the exit code. */
 export async function cli(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
+  // Jupyter starts every kernel through this file: load only that command's module (startup time).
+  if (first === 'kernel' && !rest.includes('--help') && !rest.includes('-h')) return run((await import('./commands/kernel.js')).kernelCommand, rest);
+  await import('./commands/index.js');
+  const { getCommand, listCommands } = await import('./registry.js');
   if (!first || first === '--help' || first === '-h') {
-    console.log(overview());
+    console.log((await import('./commands/help.js')).overview());
     return first ? 0 : 2;
   }
   if (first === '--version' || first === '-V') {
@@ -40,6 +42,11 @@ export async function cli(argv: string[]): Promise<number> {
     console.log(`${cmd.summary}\n\nUsage: ${cmd.usage}`);
     return 0;
   }
+  return run(cmd, rest);
+}
+
+/** Runs one command; usage errors exit 2, other failures 1. */
+async function run(cmd: Command, rest: string[]): Promise<number> {
   try {
     return (await cmd.run(rest)) ?? 0;
   } catch (err) {

@@ -49,4 +49,6 @@ for (const r of [
   { name: 'sam-eigenvalue-regularization', file: 'sam-eigenvalue-regularization.ipynb', paper: 'Agarwala & Dauphin 2023, arXiv:2302.08692' },
   { name: 'optimizers-alter-solutions', file: 'optimizers-alter-solutions.ipynb', paper: 'Pascanu et al. 2025, arXiv:2507.12224' },
   { name: 'mesa-optimization', file: 'mesa-optimization.ipynb', paper: 'Zheng, Huang, Wang, Wu, Zhu & Li 2024, arXiv:2405.16845' },
+  { name: 'optimizer-benchmark', file: 'optimizer-benchmark.ipynb', paper: 'Dahl et al. 2023 (AlgoPerf), arXiv:2306.07179; Wen, Hall, Ma & Liang 2025, arXiv:2509.02046' },
+  { name: 'schedules-convex-theory', file: 'schedules-convex-theory.ipynb', paper: 'Schaipp, Hägele, Taylor, Şimşekli & Bach 2025, arXiv:2501.18965' },
 ]) registerReproduction(r);

@@ -19,7 +19,8 @@ export interface StepContext {
   /** ∇L(w_t) (of the minibatch when batching). */ grad: Tensor1D;
   /** L(w_t) (of the minibatch when batching). */ loss: number;
   /** The update applied (w_{t+1} − w_t). */ updates: Params;
-  /** Optimizer state after the update. */ state: OptState;
+  /** Optimizer state after the update (it produced w_{t+1}). */ state: OptState;
+  /** Optimizer state at w_t, before the update: what belongs to the same step as w_t (Schedule-Free's x_t). */ stateBefore: OptState;
   optimizer: GradientTransformation;
   /** Learning rate used at this step (NaN when the optimizer has no `lr`). */ lr: number;
   /** The table row recorded at this step, when one was (callbacks only; e.g. live figures). */
@@ -92,7 +93,10 @@ export function preconditionedSharpnessRecorder(every: number): Recorder {
 }
 
 /**
- * Loss of `evalProblem` at the optimizer's evaluation point (Schedule-Free's x) or w. Column `evalLoss`.
+ * Loss of `evalProblem` (default: the step's problem) at the evaluation point of step t: Schedule-Free's
+ * x_t, taken from the state before the update so that it pairs with the row's w_t = y_t (the state after
+ * the update already holds x_{t+1}), or w_t itself for optimizers without an evaluation point.
+ * Column `evalLoss`.
  * @example train(P, scheduleFreeAdamw(), { w0, steps, recorders: [evalRecorder(10, Ptest)] })
  */
 export function evalRecorder(every: number, evalProblem?: Problem): Recorder {
@@ -100,7 +104,7 @@ export function evalRecorder(every: number, evalProblem?: Problem): Recorder {
     name: 'evalLoss', every,
     record: async (c) => {
       const P = evalProblem ?? c.problem;
-      const x = c.optimizer.evalParams ? (c.optimizer.evalParams(c.state) as Tensor1D) : c.w;
+      const x = c.optimizer.evalParams ? (c.optimizer.evalParams(c.stateBefore) as Tensor1D) : c.w;
       try {
         return (await readAndDispose([P.loss(x)]))[0][0];
       } finally {

@@ -14,6 +14,7 @@ import { readAndDispose, readScalars } from '../tensor/read.js';
 import { progress as makeProgress } from './progress.js';
 import { saveCheckpoint, loadCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { BatchSizeController } from './batch-size.js';
+import { minibatches } from './minibatches.js';
 import { eigsRecorder, evalRecorder, preconditionedSharpnessRecorder, sharpnessRecorder, type Recorder, type StepContext } from './recorders.js';
 
 /** Intervals (in steps) of the built-in analyses; absent = never. */
@@ -22,7 +23,7 @@ export interface Every {
   /** Top-k eigenvalues: `{ every, k }` or an interval (k = 3): columns `eig1..eigk`. */ eigs?: number | { every: number; k?: number };
   /** λ_max(P⁻¹H) of RMSProp/Adam: column `preconditionedSharpness`. */ preconditionedSharpness?: number;
   /** Gradient norm: column `gradNorm` (default every recorded row). */ gradNorm?: number;
-  /** Loss at the evaluation point (Schedule-Free's x; `evalProblem` if given): column `evalLoss`. */ eval?: number;
+  /** Loss at the evaluation point of w_t (Schedule-Free's x_t; `evalProblem` if given): column `evalLoss`. */ eval?: number;
 }
 
 /** A callback after each step; return 'stop' to end the run early (not an interrupt). */
@@ -33,8 +34,13 @@ export interface TrainOptions {
   /** Initial point (required unless `resume`); not disposed by train. */ w0?: Tensor1D;
   /** Total number of optimizer steps (a resumed run continues up to it). */ steps: number;
   /**
-   * Minibatching: a number b calls `problem.sample(b, { step })` (which must return the Problem of
-   * that minibatch), or a function `(step) => Problem`. Absent: full batch.
+   * Minibatching. A number b: on a problem from `fl.problem.fromModel(model, data, loss, { batch: b })`
+   * step t trains on its minibatch t (`problem.sample(t)`: each epoch a fresh permutation, see
+   * fromModel); on another problem, `problem.sample(b, { step })` must return the minibatch's Problem.
+   * Or a function `(step) => Problem`. Absent: a fromModel problem built with { batch: b } still draws
+   * minibatch t at step t, exactly as if `batch: b` were given (it never trains on one fixed
+   * minibatch); any other problem is trained as it is (full batch). With `batchSize` the controller
+   * draws every step's minibatch instead.
    */
   batch?: number | ((step: number) => Problem);
   /**
@@ -62,7 +68,7 @@ export interface TrainResult {
   /** Number of steps completed (the next step index). */ step: number;
   interrupted: boolean;
   /** Set when the loss (or w) became non-finite: the step it happened at and why. */ diverged?: { step: number; reason: string };
-  /** Loss at the final w (NaN after divergence). */ finalLoss: number;
+  /** Loss of `problem` at the final w (for a minibatch problem: of its last minibatch; NaN after divergence). */ finalLoss: number;
 }
 
 const nextTick = () => new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
@@ -87,31 +93,33 @@ function builtinRecorders(every: Every, evalProblem?: Problem): Recorder[] {
   return r;
 }
 
-function batchProblem(problem: Problem, batch: TrainOptions['batch'], step: number): Problem {
-  if (batch === undefined) return problem;
-  if (typeof batch === 'function') return batch(step);
-  const sample = (problem as Problem & { sample?: (b: number, o: { step: number }) => Problem }).sample;
-  if (typeof sample !== 'function') throw new Error(`train: options.batch = ${batch} needs problem.sample(batchSize, { step }) returning a minibatch Problem; this problem has none. Pass batch as a function (step) => Problem instead.`);
-  return sample.call(problem, batch, { step });
-}
-
 /**
  * Trains `problem` with `optimizer` for `steps` steps from `w0` (or a checkpoint); returns the
  * table of recorded rows (columns step, loss, gradNorm, updateNorm, lr, + analyses/recorders).
  * One packed read per step (L(w_t), ‖∇L‖, the previous row's ‖update‖: see src/tensor/read.ts), so it
  * runs on webgpu. Yields to the event loop every ~50 ms (output flows, interrupts arrive), stops cleanly on an
- * interrupt (`interrupted: true`, rows kept) and on a non-finite loss (`diverged`, a warning).
+ * interrupt (`interrupted: true`, rows kept) and on a non-finite loss (`diverged`, a warning). An
+ * error thrown during the run (a recorder, a callback, the optimizer, a minibatch) propagates
+ * unchanged after train has disposed w, the optimizer state and the step's tensors. A fromModel
+ * problem built with { batch: b } draws minibatch t at step t even without `options.batch`.
  * @example
  * const run = await train(P, fl.optim.adam({ lr: 1e-3 }), { w0, steps: 1000, every: { sharpness: 10 } });
  * run.table.print(); run.w.dispose(); fl.optim.disposeState(run.state);
  */
 export async function train(problem: Problem, optimizer: GradientTransformation, options: TrainOptions): Promise<TrainResult> {
   checkArgs(problem, optimizer, options);
-  const { steps, batch, batchSize, every = {}, recorders = [], callbacks = [], logEvery = 1, checkpoint, evalProblem, progress = true } = options;
+  const minibatch = minibatches(problem, options.batch, !!options.batchSize);
+  const { steps, batchSize, every = {}, recorders = [], callbacks = [], logEvery = 1, checkpoint, evalProblem, progress = true } = options;
   const resume = typeof options.resume === 'string' ? loadCheckpoint(options.resume) : options.resume;
   let w: Tensor1D = resume ? tf.clone(resume.w) : tf.clone(options.w0!);
-  let state: OptState = resume ? (typeof options.resume === 'string' ? resume.state : cloneState(resume.state)) : optimizer.init(w);
   if (resume && typeof options.resume === 'string') resume.w.dispose();
+  let state: OptState;
+  try {
+    state = resume ? (typeof options.resume === 'string' ? resume.state : cloneState(resume.state)) : optimizer.init(w);
+  } catch (e) {
+    w.dispose();
+    throw e;
+  }
   let step = resume ? resume.step : 0;
   const all = [...builtinRecorders(every, evalProblem), ...recorders];
   const gradEvery = every.gradNorm ?? 1;
@@ -129,103 +137,118 @@ export async function train(problem: Problem, optimizer: GradientTransformation,
     pendingUpdateNorm.norm.dispose();
     pendingUpdateNorm = null;
   };
+  // The step's tensors, declared here so that an error thrown anywhere in the run (a recorder, a
+  // callback, sample, the optimizer, a checkpoint write) disposes what is still alive (dispose is
+  // idempotent: the ones the step already freed, or that became w and state, are harmless to repeat).
+  let lossT: tf.Scalar | undefined, grad: Tensor1D | undefined, gradNormT: tf.Scalar | null = null;
+  let r: Awaited<ReturnType<GradientTransformation['update']>> | undefined, wNext: Tensor1D | undefined;
 
-  while (step < steps) {
-    if (interruptRequested()) { interrupted = true; break; }
-    const drawn = batchSize ? batchSize.batch(step) : null;
-    const P = drawn ? drawn.problem : batchProblem(problem, batch, step);
-    let lossT: tf.Scalar, grad: Tensor1D;
-    try {
-      ({ loss: lossT, grad } = P.lossAndGrad(w));
-    } catch (e) {
-      if (!isFiniteError(e)) throw e;
-      diverged = { step, reason: (e as Error).message };
-      break;
-    }
-    const due = all.filter((rec) => step % (rec.every ?? 1) === 0);
-    const recordRow = step % logEvery === 0 || due.length > 0;
-    const gradNormT = recordRow && step % gradEvery === 0 ? tf.tidy(() => tf.norm(grad)) as tf.Scalar : null;
-    // The step's one read: L(w_t), ‖∇L(w_t)‖ and the previous row's ‖update‖ (plus queued finite checks).
-    let values: number[];
-    try {
-      values = await readScalars([lossT, ...(gradNormT ? [gradNormT] : []), ...(pendingUpdateNorm ? [pendingUpdateNorm.norm] : [])]);
-    } catch (e) {
-      if (!isFiniteError(e)) throw e;
-      diverged = { step, reason: (e as Error).message };
-      grad.dispose();
-      break;
-    } finally {
-      lossT.dispose();
-      gradNormT?.dispose();
-    }
-    const loss = values[0];
-    const gn = gradNormT ? values[1] : null;
-    fillUpdateNorm(pendingUpdateNorm ? values[values.length - 1] : undefined);
-    if (!Number.isFinite(loss)) { grad.dispose(); diverged = { step, reason: `loss = ${loss}` }; break; }
-    const lr = currentLr(optimizer, state);
-    const r = await optimizer.update(grad, state, w, { loss, problem: P, w, step });
-    // The batch-size test sees the gradients of this step's microbatches at w_t (its own packed read).
-    const batchCols = batchSize ? await batchSize.observe(w, step) : null;
-    const updates = r.updates as Tensor1D;
-    const wNext = tf.add(w, updates) as Tensor1D;
-    let recorded: Record<string, number | null> | undefined;
-    if (recordRow) {
-      const row: Record<string, number | null> = { step, loss, gradNorm: gn, updateNorm: null, lr: Number.isFinite(lr) ? lr : null, ...batchCols };
-      pendingUpdateNorm = { row, norm: tf.keep(tf.tidy(() => tf.norm(updates)) as tf.Scalar) };
-      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr };
-      for (const rec of due) {
-        const v = await rec.record(ctx);
-        if (typeof v === 'number') row[rec.name] = v;
-        else for (const [k, x] of Object.entries(v)) row[k] = x;
-      }
-      rows.push(row);
-      recorded = row;
-    }
-    let stop = false;
-    if (callbacks.length) {
-      if (recorded && pendingUpdateNorm) fillUpdateNorm((await readScalars([pendingUpdateNorm.norm]))[0]); // callbacks see whole rows
-      const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, optimizer, lr, row: recorded };
-      for (const cb of callbacks) if ((await cb(ctx)) === 'stop') stop = true;
-    }
-    grad.dispose();
-    tf.dispose(updates);
-    disposeState(state);
-    state = r.state;
-    w.dispose();
-    w = wNext;
-    step++;
-    if (checkpoint?.every && step % checkpoint.every === 0) await save();
-    bar?.update(step, `loss ${loss.toPrecision(4)}`);
-    if (stop) break;
-    if (performance.now() - lastYield > 50) { await nextTick(); lastYield = performance.now(); }
-  }
-  // The run's last read: the pending ‖update‖ and whether w is finite, then L(w_final).
-  const finiteT = tf.tidy(() => tf.cast(tf.all(tf.isFinite(w)), 'float32')) as tf.Scalar;
-  let wFinite = false;
   try {
-    const v = await readScalars([finiteT, ...(pendingUpdateNorm ? [pendingUpdateNorm.norm] : [])]);
-    wFinite = v[0] === 1;
-    fillUpdateNorm(pendingUpdateNorm ? v[1] : undefined);
+    while (step < steps) {
+      if (interruptRequested()) { interrupted = true; break; }
+      const drawn = batchSize ? batchSize.batch(step) : null;
+      const P = drawn ? drawn.problem : minibatch ? minibatch(step) : problem;
+      try {
+        ({ loss: lossT, grad } = P.lossAndGrad(w));
+      } catch (e) {
+        if (!isFiniteError(e)) throw e;
+        diverged = { step, reason: (e as Error).message };
+        break;
+      }
+      const due = all.filter((rec) => step % (rec.every ?? 1) === 0);
+      const recordRow = step % logEvery === 0 || due.length > 0;
+      gradNormT = recordRow && step % gradEvery === 0 ? tf.tidy(() => tf.norm(grad!)) as tf.Scalar : null;
+      // The step's one read: L(w_t), ‖∇L(w_t)‖ and the previous row's ‖update‖ (plus queued finite checks).
+      let values: number[];
+      try {
+        values = await readScalars([lossT, ...(gradNormT ? [gradNormT] : []), ...(pendingUpdateNorm ? [pendingUpdateNorm.norm] : [])]);
+      } catch (e) {
+        if (!isFiniteError(e)) throw e;
+        diverged = { step, reason: (e as Error).message };
+        grad.dispose();
+        break;
+      } finally {
+        lossT.dispose();
+        gradNormT?.dispose();
+      }
+      const loss = values[0];
+      const gn = gradNormT ? values[1] : null;
+      fillUpdateNorm(pendingUpdateNorm ? values[values.length - 1] : undefined);
+      if (!Number.isFinite(loss)) { grad.dispose(); diverged = { step, reason: `loss = ${loss}` }; break; }
+      const lr = currentLr(optimizer, state);
+      r = await optimizer.update(grad, state, w, { loss, problem: P, w, step });
+      // The batch-size test sees the gradients of this step's microbatches at w_t (its own packed read).
+      const batchCols = batchSize ? await batchSize.observe(w, step) : null;
+      const updates = r.updates as Tensor1D;
+      wNext = tf.add(w, updates) as Tensor1D;
+      let recorded: Record<string, number | null> | undefined;
+      if (recordRow) {
+        const row: Record<string, number | null> = { step, loss, gradNorm: gn, updateNorm: null, lr: Number.isFinite(lr) ? lr : null, ...batchCols };
+        pendingUpdateNorm = { row, norm: tf.keep(tf.tidy(() => tf.norm(updates)) as tf.Scalar) };
+        const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, stateBefore: state, optimizer, lr };
+        for (const rec of due) {
+          const v = await rec.record(ctx);
+          if (typeof v === 'number') row[rec.name] = v;
+          else for (const [k, x] of Object.entries(v)) row[k] = x;
+        }
+        rows.push(row);
+        recorded = row;
+      }
+      let stop = false;
+      if (callbacks.length) {
+        if (recorded && pendingUpdateNorm) fillUpdateNorm((await readScalars([pendingUpdateNorm.norm]))[0]); // callbacks see whole rows
+        const ctx: StepContext = { step, problem: P, w, grad, loss, updates, state: r.state, stateBefore: state, optimizer, lr, row: recorded };
+        for (const cb of callbacks) if ((await cb(ctx)) === 'stop') stop = true;
+      }
+      grad.dispose();
+      tf.dispose(updates);
+      disposeState(state);
+      state = r.state;
+      w.dispose();
+      w = wNext;
+      step++;
+      if (checkpoint?.every && step % checkpoint.every === 0) await save();
+      bar?.update(step, `loss ${loss.toPrecision(4)}`);
+      if (stop) break;
+      if (performance.now() - lastYield > 50) { await nextTick(); lastYield = performance.now(); }
+    }
+    // The run's last read: the pending ‖update‖ and whether w is finite, then L(w_final).
+    const finiteT = tf.tidy(() => tf.cast(tf.all(tf.isFinite(w)), 'float32')) as tf.Scalar;
+    let wFinite = false;
+    try {
+      const v = await readScalars([finiteT, ...(pendingUpdateNorm ? [pendingUpdateNorm.norm] : [])]);
+      wFinite = v[0] === 1;
+      fillUpdateNorm(pendingUpdateNorm ? v[1] : undefined);
+    } catch (e) {
+      if (!isFiniteError(e)) throw e;
+      fillUpdateNorm(undefined);
+      diverged ??= { step, reason: (e as Error).message };
+    } finally {
+      finiteT.dispose();
+    }
+    batchSize?.release();
+    if (!diverged && !wFinite) diverged = { step, reason: 'w contains NaN or Inf' };
+    let finalLoss = NaN;
+    if (!diverged) {
+      try { finalLoss = (await readAndDispose([problem.loss(w)]))[0][0]; } catch (e) { if (!isFiniteError(e)) throw e; }
+    }
+    if (diverged) {
+      const msg = `train: diverged at step ${diverged.step} (${diverged.reason.split(';')[0]}); lower the learning rate. The rows recorded so far are kept.`;
+      if (typeof process !== 'undefined' && process.emitWarning) process.emitWarning(msg, 'FlowlabDivergenceWarning'); else console.warn(msg);
+    }
+    await save();
+    bar?.close(interrupted ? 'interrupted' : diverged ? `diverged at ${diverged.step}` : `loss ${finalLoss.toPrecision(4)}`);
+    return { table: toTable(rows), w, state, step, interrupted, diverged, finalLoss };
   } catch (e) {
-    if (!isFiniteError(e)) throw e;
-    fillUpdateNorm(undefined);
-    diverged ??= { step, reason: (e as Error).message };
-  } finally {
-    finiteT.dispose();
+    // Every exit is clean: free what train allocated, then let the caller's error through unchanged.
+    const alive: (tf.Tensor | null | undefined)[] = [w, lossT, grad, gradNormT, wNext, pendingUpdateNorm?.norm];
+    for (const t of alive) t?.dispose();
+    disposeState(state);
+    if (r) { disposeState(r.updates); disposeState(r.state); }
+    batchSize?.release();
+    bar?.close(`stopped at step ${step} by an error`);
+    throw e;
   }
-  batchSize?.release();
-  if (!diverged && !wFinite) diverged = { step, reason: 'w contains NaN or Inf' };
-  let finalLoss = NaN;
-  if (!diverged) {
-    try { finalLoss = (await readAndDispose([problem.loss(w)]))[0][0]; } catch (e) { if (!isFiniteError(e)) throw e; }
-  }
-  if (diverged) {
-    const msg = `train: diverged at step ${diverged.step} (${diverged.reason.split(';')[0]}); lower the learning rate. The rows recorded so far are kept.`;
-    if (typeof process !== 'undefined' && process.emitWarning) process.emitWarning(msg, 'FlowlabDivergenceWarning'); else console.warn(msg);
-  }
-  await save();
-  bar?.close(interrupted ? 'interrupted' : diverged ? `diverged at ${diverged.step}` : `loss ${finalLoss.toPrecision(4)}`);
-  return { table: toTable(rows), w, state, step, interrupted, diverged, finalLoss };
 }
 
 /** Rows → arquero table; a column absent from a row is null there. */

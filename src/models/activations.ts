@@ -2,14 +2,16 @@
  * Activation functions written from elementary ops (tanh, erf, exp, relu, log1p), so that their
  * second and third derivatives are exact under flowlab's higher-order-safe gradients: no fused
  * kernels whose gradient functions reuse a saved output (tensorflow/tfjs#3252), no EluGrad kernel.
+ * The exception is GELU: one kernel per derivative order whose gradient is the next order's
+ * kernel (../tensor/gelu.ts), exact to any order and far fewer ops on the hot path.
  */
 import { tf } from '../tensor/tf.js';
+import { gelu } from '../tensor/gelu.js';
 import type { Tensor } from '../tensor/types.js';
 
 /** Names of the activations every model accepts. */
 export type Activation = 'tanh' | 'gelu' | 'geluTanh' | 'silu' | 'relu' | 'elu' | 'softplus';
 
-const SQRT_HALF = Math.SQRT1_2;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /**
@@ -34,8 +36,9 @@ export function softplus(x: Tensor): Tensor {
 
 const table: Record<Activation, (x: Tensor) => Tensor> = {
   tanh: (x) => tf.tanh(x),
-  // PyTorch nn.GELU(): x·Φ(x) = ½x(1 + erf(x/√2)).
-  gelu: (x) => tf.mul(tf.mul(0.5, x), tf.add(1, tf.erf(tf.mul(SQRT_HALF, x)))),
+  // PyTorch nn.GELU(): x·Φ(x) = ½x(1 + erf(x/√2)); one fused kernel per derivative order on wasm
+  // (../tensor/gelu.ts), the elementary-op form elsewhere.
+  gelu,
   // nn.GELU(approximate='tanh'): ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
   geluTanh: (x) => tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(tf.mul(SQRT_2_OVER_PI, tf.add(x, tf.mul(0.044715, tf.mul(x, tf.square(x)))))))),
   silu: (x) => tf.mul(x, sigmoid(x)),

@@ -94,7 +94,24 @@ function initIn<S extends OptState>(def: Common<S>, params: Params): S {
   return out;
 }
 
-function withEvalParams<S extends OptState>(t: GradientTransformation<S>, def: Common<S>): GradientTransformation<S> {
+/** A step of `assemble`: runs after validation, with the ids of every input tensor. */
+type Step<S extends OptState> = (grads: Params, state: S, params: Params | undefined, ctx: UpdateContext, inputs: Set<number>) => Promise<UpdateResult<S>>;
+
+/**
+ * The shell both definers share: name, hyperparams, `init` in tf.tidy, an async `update` that
+ * validates its arguments (a bad one rejects the promise) before `step`, and `evalParams` returning
+ * fresh tensors when the definition has one.
+ */
+function assemble<S extends OptState>(def: Common<S>, step: Step<S>): GradientTransformation<S> {
+  const t: GradientTransformation<S> = {
+    name: def.name,
+    hyperparams: def.hyperparams,
+    init: (params) => initIn(def, params),
+    async update(grads, state, params, ctx = {}) {
+      const inputs = validate(def, grads, state, params);
+      return step(grads, state, params, ctx, inputs);
+    },
+  };
   if (def.evalParams) {
     const ev = def.evalParams;
     t.evalParams = (state: S) => tf.tidy(() => freshenParams(ev(state), state)) as Params;
@@ -110,51 +127,44 @@ function withEvalParams<S extends OptState>(t: GradientTransformation<S>, def: C
  * @example const half = defineTransformation({ name: 'half', hyperparams: {}, init: () => ({}), update: (g) => ({ updates: mapParams((x) => tf.mul(x, 0.5), g), state: {} }) });
  */
 export function defineTransformation<S extends OptState>(def: Definition<S>): GradientTransformation<S> {
-  const t: GradientTransformation<S> = {
-    name: def.name,
-    hyperparams: def.hyperparams,
-    init: (params) => initIn(def, params),
-    async update(grads, state, params, ctx = {}) {
-      const inputs = validate(def, grads, state, params);
-      let requested: Tensor[] = [];
-      const fetched: Fetched = {};
-      if (def.read) {
-        let req: ReadRequest | undefined;
-        tf.tidy(() => {
-          req = def.read!(grads, state, params, ctx);
-          return req ? Object.values(req) : [];
-        });
-        const names = Object.keys(req ?? {});
-        requested = names.map((k) => req![k]);
-        if (requested.length) {
-          let values: Float32Array[];
-          try {
-            values = await readPacked(requested);
-          } catch (e) {
-            disposeOwned(requested, inputs, new Set());
-            throw e;
-          }
-          names.forEach((k, i) => { fetched[k] = { tensor: requested[i], values: values[i] }; });
+  return assemble(def, async (grads, state, params, ctx, inputs) => {
+    let requested: Tensor[] = [];
+    const fetched: Fetched = {};
+    if (def.read) {
+      let req: ReadRequest | undefined;
+      tf.tidy(() => {
+        req = def.read!(grads, state, params, ctx);
+        return req ? Object.values(req) : [];
+      });
+      const names = Object.keys(req ?? {});
+      requested = names.map((k) => req![k]);
+      if (requested.length) {
+        let values: Float32Array[];
+        try {
+          values = await readPacked(requested);
+        } catch (e) {
+          disposeOwned(requested, inputs, new Set());
+          throw e;
         }
+        names.forEach((k, i) => { fetched[k] = { tensor: requested[i], values: values[i] }; });
       }
-      let out: UpdateResult<S> | undefined;
-      try {
-        tf.tidy(() => {
-          const r = def.update(grads, state, params, ctx, fetched);
-          out = freshen(r, inputs) as UpdateResult<S>;
-          const list: Tensor[] = [];
-          forEachTensor(out, (x) => list.push(x));
-          return list;
-        });
-      } finally {
-        const kept = new Set<number>();
-        forEachTensor(out, (x) => kept.add(x.id));
-        disposeOwned(requested, inputs, kept);
-      }
-      return out!;
-    },
-  };
-  return withEvalParams(t, def);
+    }
+    let out: UpdateResult<S> | undefined;
+    try {
+      tf.tidy(() => {
+        const r = def.update(grads, state, params, ctx, fetched);
+        out = freshen(r, inputs) as UpdateResult<S>;
+        const list: Tensor[] = [];
+        forEachTensor(out, (x) => list.push(x));
+        return list;
+      });
+    } finally {
+      const kept = new Set<number>();
+      forEachTensor(out, (x) => kept.add(x.id));
+      disposeOwned(requested, inputs, kept);
+    }
+    return out!;
+  });
 }
 
 /**
@@ -164,17 +174,7 @@ export function defineTransformation<S extends OptState>(def: Definition<S>): Gr
  * @example const twice = (inner) => defineAsyncTransformation({ name: 'twice', hyperparams: {}, init: (p) => inner.init(p), update: (g, s, p, ctx) => inner.update(g, s, p, ctx) });
  */
 export function defineAsyncTransformation<S extends OptState>(def: AsyncDefinition<S>): GradientTransformation<S> {
-  const t: GradientTransformation<S> = {
-    name: def.name,
-    hyperparams: def.hyperparams,
-    init: (params) => initIn(def, params),
-    async update(grads, state, params, ctx = {}) {
-      const inputs = validate(def, grads, state, params);
-      const r = await def.update(grads, state, params, ctx);
-      return freshen(r, inputs) as UpdateResult<S>;
-    },
-  };
-  return withEvalParams(t, def);
+  return assemble(def, async (grads, state, params, ctx, inputs) => freshen(await def.update(grads, state, params, ctx), inputs) as UpdateResult<S>);
 }
 
 /** Disposes the read tensors the rule created (never an input, never one returned in the result). */

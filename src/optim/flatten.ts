@@ -31,37 +31,3 @@ export function needProblem(who: string, ctx: { problem?: Problem }): Problem {
   if (!ctx.problem) throw new Error(`${who}: context.problem is required (this optimizer evaluates extra gradients or Hessian-vector products). Call update(grads, state, params, { problem, w }) — train() does this for you.`);
   return ctx.problem;
 }
-
-/**
- * Seeded PRNG (mulberry32) returning [0, 1) floats and the next seed; state stays a plain number.
- * @example const { values, seed } = rademacher(10, 42);
- */
-export function rademacher(n: number, seed: number): { values: Float32Array; seed: number } {
-  let a = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) & 1 ? 1 : -1;
-  }
-  return { values: out, seed: a };
-}
-
-/**
- * Seeded uniforms in [0, 1) (mulberry32, as `rademacher`) and the next seed; state stays a number.
- * @example const { values, seed } = uniforms(10, 42);
- */
-export function uniforms(n: number, seed: number): { values: Float64Array; seed: number } {
-  let a = seed >>> 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  return { values: out, seed: a };
-}

@@ -3,8 +3,9 @@ import { tf } from '../tensor/tf.js';
 import type { Tensor } from '../tensor/types.js';
 import type { HyperValue } from './types.js';
 import { checkHyper, leafwise, hyperAt } from './core.js';
-import { asMatrix, spdSolveValues, topEigvecs } from './linalg.js';
-import { auxAdamStep, isMatrixLeaf } from './matrix-common.js';
+import { spdSolveValues } from './linalg.js';
+import { auxAdamStep } from './matrix-common.js';
+import { basisFromGram, gramForBasis, initProjectedLeaf, projectGradient, projectedAdamStep, type ProjectedLeaf } from './low-rank-projection.js';
 
 export interface NaturalGaloreOptions {
   /** Learning rate η (default 1e-3). */ lr?: HyperValue;
@@ -17,7 +18,7 @@ export interface NaturalGaloreOptions {
   /** Decoupled weight decay λ_w (default 0). */ weightDecay?: number;
 }
 
-type Leaf = { m: Tensor; v: Tensor; P: Tensor | null; W: Tensor | null; left: boolean; matrix: boolean };
+type Leaf = ProjectedLeaf & { W: Tensor | null };
 
 /**
  * Natural GaLore (Das 2024, arXiv 2410.16029). Per matrix leaf (GaLore's [in, out] view, P the
@@ -39,29 +40,19 @@ export function naturalGalore({ lr = 1e-3, rank = 128, updateProjGap = 200, scal
   checkHyper('naturalGalore', 'history', history, (x) => Number.isInteger(x) && x >= 1, 'a positive integer');
   checkHyper('naturalGalore', 'damping', damping, (x) => x > 0, 'positive');
   const refreshing = (s: Leaf, t: number) => !s.P || (t - 1) % updateProjGap === 0;
-  const projectG = (g: Tensor, s: Leaf, P: Tensor) => {
-    const G = asMatrix(g);
-    return s.left ? tf.matMul(P as never, G, true, false) : tf.matMul(G, P as never);
-  };
   /** The window with the newest projected gradient r [1, d] appended (oldest dropped). */
   const nextWindow = (W: Tensor, r: Tensor, reset: boolean) =>
     reset ? tf.concat([tf.zeros([history - 1, r.shape[1]!]), r]) : tf.concat([tf.slice(W, [1, 0], [history - 1, -1]), r]);
   return leafwise<Leaf>('naturalGalore', { lr, rank, updateProjGap, scale, history, damping, b1, b2, eps, weightDecay }, {
     init: (p) => {
-      if (!isMatrixLeaf(p)) return { m: tf.zerosLike(p), v: tf.zerosLike(p), P: null, W: null, left: true, matrix: false };
-      const [mm, n] = asMatrix(p).shape;
-      const r = Math.min(rank, mm, n);
-      const shape = mm <= n ? [r, n] : [mm, r];
-      return { m: tf.zeros(shape), v: tf.zeros(shape), P: null, W: tf.zeros([history, r * (mm <= n ? n : mm)]), left: mm <= n, matrix: true };
+      const { m, v, P, left, matrix } = initProjectedLeaf(p, rank);
+      return { m, v, P, W: matrix ? tf.zeros([history, m.size]) : null, left, matrix };
     },
     // Refresh steps read GGᵀ (or GᵀG) for the new basis; other steps read the Woodbury system.
     read: (g, s, _p, t): Record<string, Tensor> | undefined => {
       if (!s.matrix) return undefined;
-      if (refreshing(s, t)) {
-        const G = asMatrix(g);
-        return { gram: s.left ? tf.matMul(G, G, false, true) : tf.matMul(G, G, true, false) };
-      }
-      const r = tf.reshape(projectG(g, s, s.P!), [1, -1]);
+      if (refreshing(s, t)) return { gram: gramForBasis(g, s.left) };
+      const r = tf.reshape(projectGradient(g, s.P!, s.left), [1, -1]);
       const W = nextWindow(s.W!, r, false);
       return { WtW: tf.matMul(W, W, false, true), Wtg: tf.matMul(W, r, false, true) };
     },
@@ -71,11 +62,9 @@ export function naturalGalore({ lr = 1e-3, rank = 128, updateProjGap = 200, scal
         const r = auxAdamStep(g, s.m, s.v, t, { lr: eta, b1, b2, eps }, p, weightDecay);
         return { u: r.u, s: { ...s, m: r.m, v: r.v } };
       }
-      const G = asMatrix(g);
-      const [mm, n] = G.shape;
       const reset = refreshing(s, t);
-      const P = reset ? topEigvecs(fetched.gram.values, s.left ? mm : n, Math.min(rank, mm, n)) : s.P!;
-      const R = projectG(g, s, P);
+      const P = reset ? basisFromGram(fetched.gram.values, g, s.left, rank) : s.P!;
+      const R = projectGradient(g, P, s.left);
       const r = tf.reshape(R, [1, -1]);
       const W = nextWindow(s.W!, r, reset);
       let nat: Tensor;
@@ -87,13 +76,7 @@ export function naturalGalore({ lr = 1e-3, rank = 128, updateProjGap = 200, scal
         const c = spdSolveValues(A, fetched.Wtg.values, history);
         nat = tf.div(tf.sub(r, tf.matMul(tf.tensor2d(Float32Array.from(c), [1, history]), W)), damping);
       }
-      const gt = tf.reshape(nat, R.shape);
-      const m = tf.add(tf.mul(s.m, b1), tf.mul(gt, 1 - b1));
-      const v = tf.add(tf.mul(s.v, b2), tf.mul(tf.square(gt), 1 - b2));
-      const N = tf.div(tf.div(m, 1 - Math.pow(b1, t)), tf.add(tf.sqrt(tf.div(v, 1 - Math.pow(b2, t))), eps));
-      const back = s.left ? tf.matMul(P as never, N as never) : tf.matMul(N as never, P as never, false, true);
-      let u = tf.mul(tf.reshape(back, g.shape), -eta * scale);
-      if (weightDecay) u = tf.sub(u, tf.mul(p!, eta * weightDecay));
+      const { u, m, v } = projectedAdamStep(tf.reshape(nat, R.shape), P, s, g, p, t, { eta, scale, b1, b2, eps, weightDecay });
       return { u, s: { m, v, P, W, left: s.left, matrix: true } };
     },
   }, { needsParams: weightDecay !== 0 });

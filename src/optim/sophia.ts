@@ -5,7 +5,8 @@ import { problem } from '../tensor/problem.js';
 import type { HyperValue, OptState, Params, UpdateContext } from './types.js';
 import { defineTransformation, hyperAt } from './core.js';
 import { asRecord, likeParams } from './tree.js';
-import { flatOf, needProblem, rademacher, uniforms, unflatLike } from './flatten.js';
+import { flatOf, needProblem, unflatLike } from './flatten.js';
+import { rademacher, uniforms } from './seeded-random.js';
 
 export interface SophiaOptions {
   /** Learning rate η (default 1e-4). */ lr?: HyperValue;

@@ -24,7 +24,7 @@ export { config, type PlotConfig } from './config.js';
 export { renderBundle, resetRenderSession, PLOTLY_MIME } from './render.js';
 export { closeBrowser } from './chromium.js';
 export { gaussianSmooth } from './smooth.js';
-export { PALETTE, axisTitle } from './theme.js';
+export { PALETTE, axisTitle, lineStyle } from './theme.js';
 export type { FigureSpec, Trace, Layout, Frame } from './types.js';
 
 installTableDisplay();

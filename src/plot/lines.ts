@@ -5,7 +5,7 @@
 import { assertTable, column, distinct, numericColumn, type TableLike } from './columns.js';
 import { Figure } from './figure.js';
 import { subplots } from './subplots.js';
-import { axis, axisTitle, baseLayout, color as paletteColor } from './theme.js';
+import { PALETTE, axis, axisTitle, baseLayout, color as paletteColor, dash, lineStyle } from './theme.js';
 import type { Trace } from './types.js';
 
 /** Options of `lines`. */
@@ -14,7 +14,10 @@ export interface LinesOptions {
   x?: string;
   /** Column(s) on the y axis (required). */
   y: string | string[];
-  /** Column whose distinct values each get their own trace and color (e.g. 'lr', 'optimizer'). */
+  /**
+   * Column whose distinct values each get their own trace and color (e.g. 'lr', 'optimizer'); beyond
+   * the palette's 7 colors the next values repeat them dashed, then dotted, … (any number stays distinct).
+   */
   color?: string;
   /** Column whose distinct values each get their own panel. */
   facet?: string;
@@ -32,10 +35,12 @@ export interface LinesOptions {
   height?: number;
 }
 
-const DASHES = ['solid', 'dash', 'dot', 'dashdot', 'longdash'];
-
 /**
  * Line plot of table columns against `x`: traces = |y| × |distinct(color)|; nulls/NaN are gaps.
+ * Every trace has its own (color, dash) pair, however many there are: without `color`, y column i
+ * takes `lineStyle(i)` (7 solid colors, then dashed, …); with `color`, a value keeps one color
+ * (value g: palette color g mod 7) and the dash tells apart the y columns and the values beyond
+ * the 8th; facets color each value alike in every panel.
  * @example fl.plot.lines(run.table, { x: 'step', y: ['loss', 'sharpness'], logY: true })
  * @example fl.plot.lines(sweep, { y: 'loss', color: 'lr', facet: 'optimizer' })
  */
@@ -50,25 +55,39 @@ export function lines(table: TableLike, options: LinesOptions): Figure {
     const keys = column(table, facet, who, 'facet');
     const values = distinct(keys);
     const rows = Array.from({ length: keys.length }, (_, i) => i);
-    const panels = values.map((v) => lines(subset(table, rows.filter((i) => keys[i] === v)), { ...options, facet: undefined, title: `${facet} = ${String(v)}` }));
+    const groups = options.color === undefined ? undefined : distinct(column(table, options.color, who, 'color'));
+    const panels = values.map((v) => panel(subset(table, rows.filter((i) => keys[i] === v)), { ...options, facet: undefined, title: `${facet} = ${String(v)}` }, groups));
     const cols = Math.min(values.length, 3);
     return subplots(panels, { cols, title: options.title, height: options.height ?? 340 * Math.ceil(values.length / cols) });
   }
+  return panel(table, options);
+}
+
+/**
+ * One panel of `lines`; `allGroups` (facets) are the color column's values over the whole table,
+ * so that a value absent from this panel does not shift the colors of the others.
+ */
+function panel(table: TableLike, options: LinesOptions, allGroups?: unknown[]): Figure {
+  const who = 'plot.lines';
   const { x = 'step', color, title, logY = false, logX = false, mode = 'lines', height = 420 } = options;
   const ys = typeof options.y === 'string' ? [options.y] : options.y;
   const xs = numericColumn(table, x, who, 'x');
-  const groups = color === undefined ? [undefined] : distinct(column(table, color, who, 'color'));
   const keys = color === undefined ? undefined : column(table, color, who, 'color');
+  const groups = keys === undefined ? [undefined] : allGroups ?? distinct(keys);
+  // Dash rounds per y column: value g of y column yi gets dash yi·rounds + ⌊g/7⌋, unique per trace.
+  const rounds = Math.ceil(groups.length / PALETTE.length);
   const data: Trace[] = [];
   ys.forEach((yName, yi) => {
     const yv = numericColumn(table, yName, who, 'y');
     groups.forEach((g, gi) => {
       const idx = keys ? xs.map((_, i) => i).filter((i) => keys[i] === g) : xs.map((_, i) => i);
+      if (keys && allGroups && idx.length === 0) return;
       const name = color === undefined ? yName : ys.length > 1 ? `${yName} (${color} = ${String(g)})` : `${color} = ${String(g)}`;
+      const style = color === undefined ? lineStyle(yi) : { color: paletteColor(gi), dash: dash(yi * rounds + Math.floor(gi / PALETTE.length)) };
       data.push({
         type: 'scatter', mode, name,
         x: idx.map((i) => xs[i]), y: idx.map((i) => yv[i]),
-        line: { color: paletteColor(color === undefined ? yi : gi), width: 2, dash: color === undefined ? 'solid' : DASHES[yi % DASHES.length] },
+        line: { color: style.color, width: 2, dash: style.dash },
       });
     });
   });

@@ -7,10 +7,12 @@ import { assertTable, numericColumn, type TableLike } from './columns.js';
 import { Figure } from './figure.js';
 import { positive } from './format.js';
 import { testFunction, type TestFunction } from './test-functions.js';
-import { axis, baseLayout, COLORSCALE, PALETTE } from './theme.js';
+import { axis, baseLayout, COLORSCALE, PALETTE, dash } from './theme.js';
 
 /** Path colors that stand out on Viridis: Okabe–Ito without its blues, yellow and black, then white. */
 const RACE_COLORS = [PALETTE[3], PALETTE[1], PALETTE[4], '#ffffff', PALETTE[2], PALETTE[5]];
+/** Path k's line: its color, and past the 6th path the next dash pattern, so no two paths look alike. */
+const raceLine = (k: number) => ({ color: RACE_COLORS[k % RACE_COLORS.length], width: 2.5, ...(k >= RACE_COLORS.length ? { dash: dash(Math.floor(k / RACE_COLORS.length)) } : {}) });
 import type { Frame, Trace } from './types.js';
 
 /** One optimizer's path: a table with columns x and y (one row per step), or [x, y] pairs. */
@@ -67,7 +69,7 @@ export function optimizerRace(fn: string | TestFunction | ((x: number, y: number
     colorbar: { title: { text: logZ ? 'log₁₀(1 + f − min f)' : 'f(x, y)' } }, contours: { coloring: 'heatmap' }, line: { width: 0.5 }, hoverinfo: 'skip' }];
   const names = Object.keys(runs);
   const paths = names.map((n) => toXY(runs[n], who, n));
-  paths.forEach(([x, y], k) => data.push({ type: 'scatter', mode: 'lines', name: names[k], legendgroup: names[k], x, y, line: { color: RACE_COLORS[k % RACE_COLORS.length], width: 2.5 } }));
+  paths.forEach(([x, y], k) => data.push({ type: 'scatter', mode: 'lines', name: names[k], legendgroup: names[k], x, y, line: raceLine(k) }));
   paths.forEach(([x, y], k) => data.push({ type: 'scatter', mode: 'markers', name: names[k], legendgroup: names[k], showlegend: false,
     x: [x[x.length - 1]], y: [y[y.length - 1]], marker: { size: 9, color: RACE_COLORS[k % RACE_COLORS.length], line: { color: 'white', width: 1 } } }));
   if (named) data.push({ type: 'scatter', mode: 'markers', name: 'minimum', x: [named.minimum[0]], y: [named.minimum[1]], marker: { symbol: 'star', size: 14, color: 'white', line: { color: 'black', width: 1 } } });

@@ -11,9 +11,11 @@
  * when a page already has one); every figure's own script draws when `window.Plotly` exists and
  * otherwise polls for it, so figures placed before the carrier in a page (cells run out of order,
  * nbconvert HTML) draw as soon as the carrier script runs. When no carrier ever arrives (its
- * output was cleared, the notebook is untrusted) the figure keeps its static PNG, if any, and
- * says how to fix it: run `fl.plot.init()` in a cell above (its output carries plotly.js), or
- * set `fl.plot.config({ inlinePlotly: 'always' })`.
+ * output was cleared) the figure keeps its static PNG, if any, and says how to fix it: run
+ * `fl.plot.init()` in a cell above (its output carries plotly.js), or set
+ * `fl.plot.config({ inlinePlotly: 'always' })`. In an untrusted notebook no script runs and the
+ * front end strips style attributes: the figure shows its static PNG, if any, and a note saying
+ * to trust the notebook (see `untrustedNote`).
  */
 import { randomUUID } from 'node:crypto';
 import { settingsNow } from './config.js';
@@ -106,12 +108,24 @@ export interface HtmlOptions {
   png?: string;
 }
 
-/** The text/html of a figure: a sized div (holding the PNG fallback), the carrier if asked, the draw script. */
+/**
+ * The note shown where a front end sanitised the figure's HTML (an untrusted notebook: scripts
+ * and style attributes removed). Its `display:none` hides it wherever styles survive, and the
+ * draw script replaces it with the plot, so only a sanitised page shows it: the figure's summary
+ * (when no static image stands in for it) and how to get the interactive figure back.
+ */
+export function untrustedNote(spec: FigureSpec, { png = false }: { png?: boolean } = {}): string {
+  const what = png ? 'Static image of the figure' : escapeHtml(summary(spec));
+  return `<div class="flowlab-untrusted" style="display:none">${what}. Scripts did not run: the notebook is not trusted. `
+    + 'Trust it (File → Trust Notebook) to draw the figure interactively.</div>';
+}
+
+/** The text/html of a figure: a sized div (holding the PNG fallback and the untrusted note), the carrier if asked, the draw script. */
 export function figureHtml(spec: FigureSpec, { id = `flowlab-plot-${randomUUID()}`, carry = false, png }: HtmlOptions = {}): string {
   const height = typeof spec.layout.height === 'number' ? spec.layout.height : 450;
   const width = typeof spec.layout.width === 'number' ? `${spec.layout.width}px` : '100%';
   const img = png ? `<img class="flowlab-fallback" alt="${escapeHtml(summary(spec))}" style="max-width:100%;height:auto" src="data:image/png;base64,${png}">` : '';
-  return `<div id="${id}" class="flowlab-plot" style="width:${width};min-height:${height}px;">${img}</div>\n`
+  return `<div id="${id}" class="flowlab-plot" style="width:${width};min-height:${height}px;">${img}${untrustedNote(spec, { png: !!png })}</div>\n`
     + (carry ? carrierScript() + '\n' : '')
     + drawScript(spec, id);
 }

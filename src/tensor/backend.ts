@@ -2,7 +2,9 @@
  * Compute backends: which engine runs flowlab's tensors.
  *
  * - `wasm` (default): @tensorflow/tfjs-backend-wasm, XNNPACK with SIMD; installs from npm alone,
- *   ~25× faster than `cpu`. Single-threaded in Node (no multithread support detected).
+ *   ~25× faster than `cpu`. With flowlab's native addon built (native/build.mjs: OpenBLAS), its
+ *   matMul, conv2d, GELU and sums run natively on zero-copy views of the wasm heap, on every core
+ *   by default (./native/index.ts); otherwise single-threaded wasm.
  * - `cpu`: plain-JavaScript kernels (slow; the reference implementation).
  * - `tensorflow`: @tensorflow/tfjs-node (or -node-gpu), native libtensorflow, if installed.
  * - `webgpu`: @tensorflow/tfjs-backend-webgpu with the `webgpu` npm package (Dawn) over Vulkan.
@@ -16,8 +18,10 @@
 import { cpus } from 'node:os';
 import { tfjs as tf } from './tfjs.js';
 import '@tensorflow/tfjs-backend-wasm';
-import { useWasmThreads, wasmThreads } from './threads.js';
 import { installWasmMatMulGuard } from './wasm-matmul-guard.js';
+import { installWasmKernels } from './wasm-kernels.js';
+import { disableNative, enableNative, nativeActive, nativeStatus, nativeThreads } from './native/index.js';
+import './gelu.js';
 import { installWebgpuGuards } from './webgpu-guards.js';
 import { read } from './read.js';
 
@@ -33,6 +37,8 @@ export interface BackendInfo {
   precision: 'float32';
   /** Threads the backend computes with (0 on a GPU). */
   threads: number;
+  /** wasm with the native path on: the OpenBLAS build (configuration and core) it runs on. */
+  blas?: string;
   /** webgpu only: the adapter, as Dawn reports it. */
   adapter?: AdapterDescription;
 }
@@ -69,10 +75,25 @@ export function describeAdapter(adapter: GpuAdapterLike): AdapterDescription {
 
 let webgpuAdapter: AdapterDescription | undefined;
 
-async function tryWasm(): Promise<void> {
+async function tryWasm({ blas, threads }: UseOptions = {}): Promise<void> {
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
+    throw new Error(`backend.use('wasm'): option 'threads' must be a positive integer, got ${String(threads)}.`);
+  }
   // The Node build of the wasm backend finds its .wasm files next to itself (no setWasmPaths needed).
   installWasmMatMulGuard();
+  installWasmKernels();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+  if (blas === false) {
+    disableNative();
+  } else if (!enableNative(threads === undefined ? {} : { threads }) && blas === true) {
+    const s = nativeStatus();
+    throw new Error(`backend.use('wasm', { blas: true }): ${s.reason}; ${s.fix}.`);
+  }
+  if (threads !== undefined && threads > 1 && !nativeActive()) {
+    const s = nativeStatus();
+    console.warn(`flowlab: backend.use('wasm', { threads: ${threads} }): pure wasm runs on 1 thread; ` +
+      `more threads need the native path (${s.available ? 'turned off by blas: false' : `${s.reason}; ${s.fix}`}).`);
+  }
 }
 
 async function tryTensorflow(): Promise<void> {
@@ -132,7 +153,7 @@ async function tryWebgpu({ allowSoftware = true } = {}): Promise<void> {
 }
 
 const loaders: Record<Exclude<BackendName, 'auto'>, () => Promise<void>> = {
-  wasm: tryWasm,
+  wasm: () => tryWasm(),
   cpu: async () => {
     if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
   },
@@ -167,8 +188,14 @@ async function probeMs(): Promise<number> {
 /** Options of `backend.use`. */
 export interface UseOptions {
   /**
-   * wasm only, experimental: threads for large matMuls (main thread + worker_threads, see
-   * ./threads.ts). Default 1 (the wasm backend's own single thread).
+   * wasm only: run matMul/batchMatMul, conv2d, GELU and sums on the native addon (OpenBLAS).
+   * Default: on when the addon is built (`npm run build:native`) and FLOWLAB_BLAS is not 0; `true`
+   * throws when it is not available, `false` keeps pure wasm.
+   */
+  blas?: boolean;
+  /**
+   * wasm only: OpenBLAS threads of the native path (default: every core, or OPENBLAS_NUM_THREADS).
+   * Pure wasm computes on one thread (Node has no threaded build of the wasm backend).
    */
   threads?: number;
 }
@@ -176,20 +203,22 @@ export interface UseOptions {
 /**
  * Selects the compute backend. `auto` tries tensorflow, webgpu (hardware adapters only), wasm and
  * cpu, times a small matMul on each that works, keeps the fastest and prints one line naming the choice.
- * Defaults: name 'auto', threads 1.
- * @example await fl.backend.use('wasm'); fl.backend.info() // { name: 'wasm', ... }
+ * Defaults: name 'auto'; on wasm the native OpenBLAS path when built, on every core.
+ * @example await fl.backend.use('wasm'); fl.backend.info() // { name: 'wasm', device: 'CPU (WebAssembly SIMD, XNNPACK; … native on OpenBLAS 0.3.21, 2 threads)', threads: 2, ... }
+ * @example await fl.backend.use('wasm', { blas: false }) // pure wasm
  */
-export async function use(name: BackendName = 'auto', { threads }: UseOptions = {}): Promise<BackendInfo> {
-  if (threads !== undefined && name !== 'wasm') {
-    throw new Error(`backend.use: option 'threads' applies to 'wasm' only, got backend '${String(name)}'.`);
+export async function use(name: BackendName = 'auto', options: UseOptions = {}): Promise<BackendInfo> {
+  for (const key of ['threads', 'blas'] as const) {
+    if (options[key] !== undefined && name !== 'wasm') {
+      throw new Error(`backend.use: option '${key}' applies to 'wasm' only, got backend '${String(name)}'.`);
+    }
   }
   if (name === 'auto') return useAuto();
   const loader = loaders[name as Exclude<BackendName, 'auto'>];
   if (!loader) {
     throw new Error(`backend.use: unknown backend '${String(name)}'; expected one of 'auto', 'wasm', 'cpu', 'webgpu', 'tensorflow'.`);
   }
-  await loader();
-  if (name === 'wasm' && threads !== undefined) await useWasmThreads(threads);
+  await (name === 'wasm' ? tryWasm(options) : loader());
   return info();
 }
 
@@ -224,11 +253,15 @@ export function info(): BackendInfo {
   const simd = name === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   let threads = 1;
   let device = 'CPU (JavaScript)';
-  if (name === 'wasm') {
+  if (name === 'wasm' && nativeActive()) {
+    const blas = nativeStatus().blas ?? 'OpenBLAS';
+    threads = nativeThreads();
+    device = `CPU (WebAssembly${simd ? ' SIMD' : ''}, XNNPACK; matMul, conv2d, GELU and sums native on ${blas.split(' ').slice(0, 2).join(' ')}, ${threads} thread${threads === 1 ? '' : 's'})`;
+    return { name, device, precision: 'float32', threads, blas };
+  } else if (name === 'wasm') {
     const b = tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } };
-    const own = b.wasm?.tfjs?.getThreadsCount?.() ?? 1;
-    threads = Math.max(own, wasmThreads());
-    device = `CPU (WebAssembly${simd ? ' SIMD' : ''}, XNNPACK${wasmThreads() > 1 ? `, matMul on ${wasmThreads()} threads` : ''})`;
+    threads = b.wasm?.tfjs?.getThreadsCount?.() ?? 1;
+    device = `CPU (WebAssembly${simd ? ' SIMD' : ''}, XNNPACK)`;
   } else if (name === 'tensorflow') {
     device = 'native libtensorflow';
     threads = cpus().length;

@@ -5,9 +5,11 @@
  *
  *   AᵀB = transpose(A)·B   or  (Bᵀ·A)ᵀ          ABᵀ = A·transpose(B)   or  (B·Aᵀ)ᵀ
  *
- * Used by flowlab's matMul gradient and by `fl.tf.matMul` (same results, same gradients).
+ * Used by flowlab's matMul gradient and by `fl.tf.matMul` (same results, same gradients). With the
+ * native path on (./native), BLAS reads transposed operands in place: the flags pass straight through.
  */
 import { tfjs as tf } from './tfjs.js';
+import { nativeActive } from './native/index.js';
 
 type T = tf.Tensor;
 
@@ -28,11 +30,11 @@ function swapLast(x: T): T {
 const size = (x: T) => x.size;
 
 /**
- * op(A)·op(B) with op = transpose when the flag is set; explicit transposes on wasm.
+ * op(A)·op(B) with op = transpose when the flag is set; explicit transposes on pure wasm.
  * @example matMulFast(x, dy, true, false) // xᵀ·dy
  */
 export function matMulFast(a: T, b: T, transposeA = false, transposeB = false): T {
-  if ((!transposeA && !transposeB) || tf.getBackend() !== 'wasm' || a.rank < 2 || b.rank < 2) {
+  if ((!transposeA && !transposeB) || tf.getBackend() !== 'wasm' || nativeActive() || a.rank < 2 || b.rank < 2) {
     return tf.matMul(a, b, transposeA, transposeB);
   }
   if (transposeA && transposeB) return swapLast(tf.matMul(b, a)); // AᵀBᵀ = (BA)ᵀ

@@ -4,6 +4,7 @@
  */
 import { tfjs as tf } from './tfjs.js';
 import { canReadSync, deferFiniteCheck, readSync } from './read.js';
+import { nativeAllFinite } from './native/index.js';
 
 /** Throws unless `x` is a float32 Tensor1D of length `dim` (NaN/Inf checked when `finite`). */
 export function checkVector(x: unknown, dim: number, where: string, arg: string, finite = true): asserts x is tf.Tensor1D {
@@ -42,7 +43,7 @@ export function checkMatrix(V: unknown, dim: number, where: string, arg: string,
 /**
  * Throws when `t` holds NaN or ±Inf. The check runs on the device (Σ 0·tᵢ is finite iff every tᵢ
  * is): answered at once on backends with synchronous reads, queued for the next `read*` on webgpu
- * (see ./read.ts).
+ * (see ./read.ts); on wasm with the native path, one in-place scan of the heap (./native).
  */
 export function checkFinite(t: tf.Tensor, where: string, what: string): void {
   const message = `${where}: ${what} contains NaN or Inf; expected finite values ` +
@@ -50,6 +51,11 @@ export function checkFinite(t: tf.Tensor, where: string, what: string): void {
       '(the loss or its derivatives overflow at this w: lower the learning rate or check the loss for log(0), division by 0, exp overflow).');
   if (!canReadSync()) {
     deferFiniteCheck(t, message);
+    return;
+  }
+  const scanned = nativeAllFinite(t);
+  if (scanned !== undefined) {
+    if (!scanned) throw new Error(message);
     return;
   }
   const probe = tf.tidy(() => tf.sum(tf.mul(t, 0)));

@@ -1,11 +1,13 @@
 /**
  * `flowlab doctor` on this machine: the default backend works; backends that cannot work here
- * (no GPU, no libtensorflow) are reported as unavailable with the reason and what to install.
+ * (no GPU, no libtensorflow) are reported as unavailable with the reason and what to install; the
+ * native OpenBLAS path is reported (required under CI) and a failed native build says what to install.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,4 +35,22 @@ test('flowlab doctor reports every backend with a reason and a fix', () => {
   if (!gpu.ok) assert.match(gpu.fix ?? '', /webgpu/i, 'the fix must say what WebGPU needs');
   const node = rows.find((x) => x.area === 'node')!;
   assert.equal(node.ok, Number(process.versions.node.split('.')[0]) >= 20);
+  const native = rows.find((x) => x.area === 'native')!;
+  assert.ok(native, 'the native OpenBLAS path has a row');
+  if (process.env.CI && process.env.FLOWLAB_BLAS !== '0') assert.equal(native.ok, true, `CI builds the native addon: ${native.detail}`);
+  if (native.ok) assert.match(native.detail, /OpenBLAS.*matMul, conv2d, GELU and sums run natively on \d+ thread/);
+  else assert.match(native.fix ?? '', /libopenblas-dev.*build:native|FLOWLAB_BLAS/);
+});
+
+test('without a C compiler the native build says what to install, and the install step still succeeds', () => {
+  const build = join(repoRoot(), 'native', 'build.mjs');
+  const out = join(tmpdir(), `flowlab-native-${process.pid}`);
+  const env = { ...process.env, PATH: '/nonexistent', CC: '' };
+  const strict = spawnSync(process.execPath, [build, '--out', out], { encoding: 'utf8', env });
+  assert.equal(strict.status, 1);
+  assert.match(strict.stdout, /not built — no C compiler.*flowlab works without it \(pure wasm\).*apt-get install gcc libopenblas-dev.*npm run build:native/);
+  const optional = spawnSync(process.execPath, [build, '--optional', '--out', out], { encoding: 'utf8', env });
+  assert.equal(optional.status, 0, 'the install step never fails');
+  assert.match(readFileSync(join(out, 'status.json'), 'utf8'), /"ok":false,"reason":"no C compiler/);
+  rmSync(out, { recursive: true, force: true });
 });

@@ -59,3 +59,36 @@ export function rand(seed: number): () => number {
   let s = seed >>> 0;
   return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32 - 0.5; };
 }
+
+/** A generator of random matrices: seq(rows, cols, steps) draws `steps` matrices with entries 2·rng() ∈ [−1, 1). */
+export function randomMatrices(rng: () => number): (rows: number, cols: number, steps?: number) => Mat[] {
+  return (rows, cols, steps = 4) => Array.from({ length: steps }, () => Array.from({ length: rows }, () => Array.from({ length: cols }, () => 2 * rng())));
+}
+
+/** Thin QR by modified Gram–Schmidt: the orthonormal Q (positive R diagonal). */
+export function qrQ(A: Mat): Mat {
+  const cols = A[0].map((_, j) => A.map((row) => row[j]));
+  const out: number[][] = [];
+  for (const c0 of cols) {
+    const c = c0.slice();
+    for (const q of out) { const d = q.reduce((s, x, i) => s + x * c[i], 0); q.forEach((x, i) => { c[i] -= d * x; }); }
+    const n = Math.hypot(...c);
+    out.push(c.map((x) => x / n));
+  }
+  return A.map((_, i) => out.map((q) => q[i]));
+}
+
+/** Gaussian elimination with partial pivoting (float64): x with Ax = b. */
+export function solve(A0: Mat, b0: number[]): number[] {
+  const n = b0.length;
+  const A = A0.map((r, i) => [...r, b0[i]]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(A[r][c]) > Math.abs(A[piv][c])) piv = r;
+    [A[c], A[piv]] = [A[piv], A[c]];
+    for (let r = c + 1; r < n; r++) { const f = A[r][c] / A[c][c]; for (let k = c; k <= n; k++) A[r][k] -= f * A[c][k]; }
+  }
+  const x = Array(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) { let s = A[r][n]; for (let k = r + 1; k < n; k++) s -= A[r][k] * x[k]; x[r] = s / A[r][r]; }
+  return x;
+}

@@ -44,6 +44,24 @@ export async function runFixed(opt: GradientTransformation, p0: Vec, gs: Vec[], 
   return out;
 }
 
+/** Runs `opt` on a record { W: [rows, cols] } with fixed gradient matrices Gs[t]; returns W (flat) after each step. */
+export async function runMatrix(opt: GradientTransformation, W0: number[][], Gs: number[][][]): Promise<Vec[]> {
+  let p: Record<string, Tensor> = { W: tf.tensor2d(W0) };
+  let s = opt.init(p);
+  const out: Vec[] = [];
+  for (const G of Gs) {
+    const g = { W: tf.tensor2d(G) };
+    const res = await opt.update(g, s, p);
+    disposeState(s); s = res.state;
+    const p2 = applyUpdates(p, res.updates) as Record<string, Tensor>;
+    tf.dispose([p.W, g.W, (res.updates as Record<string, Tensor>).W]);
+    p = p2;
+    out.push(Array.from(await read(p.W)));
+  }
+  p.W.dispose(); disposeState(s);
+  return out;
+}
+
 /** Element-wise |a − b| ≤ atol + rtol|b| with a message naming the step and index. */
 export function close(actual: Vec[], expected: Vec[], { rtol = 1e-4, atol = 1e-6, label = '' } = {}): void {
   assert.equal(actual.length, expected.length, `${label}: number of steps`);

@@ -6,31 +6,12 @@
 import * as O from '../../src/optim/index.js';
 import { tf } from '../../src/tensor/tf.js';
 import type { Tensor } from '../../src/tensor/types.js';
-import { close, backendTest } from './harness.js';
+import { close, backendTest, runMatrix } from './harness.js';
 import { read } from '../../src/tensor/read.js';
-import { T, mm, add, scal, fro, reshape, ns5, symPow, jacobi, rand, type Mat } from './dense.js';
+import { T, mm, add, scal, fro, reshape, ns5, symPow, jacobi, rand, randomMatrices, qrQ, type Mat } from './dense.js';
 
-const r = rand(11);
-const seq = (rows: number, cols: number, steps = 4): Mat[] => Array.from({ length: steps }, () => Array.from({ length: rows }, () => Array.from({ length: cols }, () => 2 * r())));
+const seq = randomMatrices(rand(11));
 const flat = (A: Mat) => A.flat();
-
-/** Runs on a record { W: [rows, cols] } with gradient matrices; returns W after each step. */
-async function runMatrix(opt: O.GradientTransformation, W0: Mat, Gs: Mat[]): Promise<number[][]> {
-  let p: Record<string, Tensor> = { W: tf.tensor2d(W0) };
-  let s = opt.init(p);
-  const out: number[][] = [];
-  for (const G of Gs) {
-    const g = { W: tf.tensor2d(G) };
-    const res = await opt.update(g, s, p);
-    O.disposeState(s); s = res.state;
-    const p2 = O.applyUpdates(p, res.updates);
-    tf.dispose([p.W, g.W, (res.updates as Record<string, Tensor>).W]);
-    p = p2 as Record<string, Tensor>;
-    out.push(Array.from(await read(p.W)));
-  }
-  p.W.dispose(); O.disposeState(s);
-  return out;
-}
 
 backendTest('muon: Nesterov momentum, NS5 orthogonalisation, √max(1, fanOut/fanIn), decoupled decay', async () => {
   for (const [rows, cols] of [[3, 5], [5, 3]]) {
@@ -131,19 +112,6 @@ backendTest('galore: rank-1 projection on the left singular vector, Adam in the 
 });
 
 // COSMOS (Algorithm 1 of the official code) is tested in steps-seeds.test.ts.
-
-/** Thin QR by modified Gram–Schmidt (positive R diagonal). */
-function qrQ(A: Mat): Mat {
-  const cols = A[0].map((_, j) => A.map((row) => row[j]));
-  const out: number[][] = [];
-  for (const c0 of cols) {
-    const c = c0.slice();
-    for (const q of out) { const d = q.reduce((s, x, i) => s + x * c[i], 0); q.forEach((x, i) => { c[i] -= d * x; }); }
-    const n = Math.hypot(...c);
-    out.push(c.map((x) => x / n));
-  }
-  return A.map((_, i) => out.map((q) => q[i]));
-}
 
 /**
  * SOAP's update written out in float64 (Vyas et al. 2024): step 1 only builds the eigenbases

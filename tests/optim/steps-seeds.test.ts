@@ -13,8 +13,8 @@ import type { Tensor, Tensor1D } from '../../src/tensor/types.js';
 import { read } from '../../src/tensor/read.js';
 import { fromModel } from '../../src/models/fromModel.js';
 import { linear } from '../../src/models/toys.js';
-import { close, backendTest, gradSeq, P0, type Vec } from './harness.js';
-import { T, mm, add, scal, fro, ns5, jacobi, rand, type Mat } from './dense.js';
+import { close, backendTest, gradSeq, runMatrix, P0, type Vec } from './harness.js';
+import { T, mm, add, scal, fro, ns5, jacobi, rand, randomMatrices, qrQ, solve, type Mat } from './dense.js';
 
 const G4 = gradSeq();
 
@@ -111,40 +111,7 @@ backendTest('adagradNorm: b² ← b² + ‖g‖², θ ← θ − η g/b', async 
   close(await runCtx(O.adagradNorm({ lr, b0 }), P0, G4, () => ({})), exp, { label: 'adagradNorm' });
 });
 
-/** Gaussian elimination with partial pivoting (float64). */
-function solve(A0: Mat, b0: number[]): number[] {
-  const n = b0.length;
-  const A = A0.map((r, i) => [...r, b0[i]]);
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(A[r][c]) > Math.abs(A[piv][c])) piv = r;
-    [A[c], A[piv]] = [A[piv], A[c]];
-    for (let r = c + 1; r < n; r++) { const f = A[r][c] / A[c][c]; for (let k = c; k <= n; k++) A[r][k] -= f * A[c][k]; }
-  }
-  const x = Array(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) { let s = A[r][n]; for (let k = r + 1; k < n; k++) s -= A[r][k] * x[k]; x[r] = s / A[r][r]; }
-  return x;
-}
-
-const rm = rand(23);
-const seq = (rows: number, cols: number, steps = 4): Mat[] => Array.from({ length: steps }, () => Array.from({ length: rows }, () => Array.from({ length: cols }, () => 2 * rm())));
-
-async function runMatrix(opt: O.GradientTransformation, W0: Mat, Gs: Mat[]): Promise<number[][]> {
-  let p: Record<string, Tensor> = { W: tf.tensor2d(W0) };
-  let s = opt.init(p);
-  const out: number[][] = [];
-  for (const G of Gs) {
-    const g = { W: tf.tensor2d(G) };
-    const res = await opt.update(g, s, p);
-    O.disposeState(s); s = res.state;
-    const p2 = O.applyUpdates(p, res.updates) as Record<string, Tensor>;
-    tf.dispose([p.W, g.W, (res.updates as Record<string, Tensor>).W]);
-    p = p2;
-    out.push(Array.from(await read(p.W)));
-  }
-  p.W.dispose(); O.disposeState(s);
-  return out;
-}
+const seq = randomMatrices(rand(23));
 
 backendTest('naturalGalore: rank-1 GaLore projection, natural gradient under λI + Σ_window ggᵀ, then Adam', async () => {
   const W0 = seq(2, 4, 1)[0];
@@ -169,19 +136,6 @@ backendTest('naturalGalore: rank-1 GaLore projection, natural gradient under λI
   });
   close(await runMatrix(O.naturalGalore({ lr, rank: 1, updateProjGap: 100, scale, history: s, damping: lam, b1, b2, eps }), W0, Gs), exp, { label: 'naturalGalore', rtol: 2e-3, atol: 2e-5 });
 });
-
-/** Thin QR by modified Gram–Schmidt. */
-function qrQ(A: Mat): Mat {
-  const cols = A[0].map((_, j) => A.map((row) => row[j]));
-  const out: number[][] = [];
-  for (const c0 of cols) {
-    const c = c0.slice();
-    for (const q of out) { const d = q.reduce((s, x, i) => s + x * c[i], 0); q.forEach((x, i) => { c[i] -= d * x; }); }
-    const n = Math.hypot(...c);
-    out.push(c.map((x) => x / n));
-  }
-  return A.map((_, i) => out.map((q) => q[i]));
-}
 
 /** COSMOS Algorithm 1 (the official code's order) in float64, on TF-layout leaves [in, out]. */
 function cosmosReference(W0: Mat, Gs: Mat[], { lr, ratio, r, b1, b2, eps, gamma, wd }: { lr: number; ratio: number; r: number; b1: number; b2: number; eps: number; gamma: number; wd: number }): number[][] {

@@ -74,6 +74,24 @@ test('without any carrier the figure says how to fix it and keeps its PNG fallba
   await page.close();
 });
 
+test('fifty color values are drawn by plotly.js as fifty different (stroke, dash) lines (named and generated dashes)', { skip }, async () => {
+  plot.resetRenderSession();
+  const rows = Array.from({ length: 50 }, (_, k) => [0, 1, 2].map((step) => ({ g: `run ${k}`, step, loss: (k + 1) * (3 - step) }))).flat();
+  const fig = plot.lines(rows, { y: 'loss', color: 'g' });
+  const file = join(outputDir(), 'fifty-lines.html');
+  writeFileSync(file, notebookPage([String(renderBundle(fig.toJSON())['text/html'])]));
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await page.goto('file://' + file);
+  const [r] = await figuresOnPage(page);
+  assert.equal(r.traces, 50);
+  const drawn = await page.evaluate(`Array.from(document.querySelectorAll('.scatterlayer .trace path.js-line')).map((p) => {
+    const cs = getComputedStyle(p); return cs.stroke + ' | ' + (p.style.strokeDasharray || cs.strokeDasharray); })`) as string[];
+  assert.equal(drawn.length, 50, 'one SVG line per trace');
+  assert.equal(new Set(drawn).size, 50, `every line differs in color or dash: ${drawn.join('; ')}`);
+  await page.screenshot({ path: join(outputDir(), 'fifty-lines.png') });
+  await page.close();
+});
+
 test('trace names cannot break out of the script element', { skip }, async () => {
   plot.resetRenderSession();
   const fig = plot.lines({ step: [0, 1], '</script><script>window.pwned=1</script>': [1, 2] }, { y: '</script><script>window.pwned=1</script>' });

@@ -120,9 +120,11 @@ export async function classicNotebookSkipReason(python = '/usr/bin/python3'): Pr
 
 /**
  * Starts the classic Notebook server on loopback, serving `dir`, with a random token; resolves
- * once its REST API answers. Always call `stop()`.
+ * once its REST API answers. `env` (default process.env) is the server's environment: its
+ * JUPYTER_PATH decides the kernelspecs it offers, its JUPYTER_DATA_DIR where the notebook-signing
+ * secret lives. Always call `stop()`.
  */
-export async function startClassicNotebook(dir: string, { python = '/usr/bin/python3', timeoutMs = 60_000 }: { python?: string; timeoutMs?: number } = {}): Promise<NotebookServer> {
+export async function startClassicNotebook(dir: string, { python = '/usr/bin/python3', timeoutMs = 60_000, env = process.env }: { python?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<NotebookServer> {
   const { spawn } = await import('node:child_process');
   const { randomBytes } = await import('node:crypto');
   const { mkdtempSync } = await import('node:fs');
@@ -132,7 +134,7 @@ export async function startClassicNotebook(dir: string, { python = '/usr/bin/pyt
   const runtime = mkdtempSync(resolve(tmpdir(), 'flowlab-jupyter-'));
   const child = spawn(python, ['-m', 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0', '--allow-root',
     `--NotebookApp.token=${token}`, `--NotebookApp.notebook_dir=${dir}`], {
-    stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, JUPYTER_RUNTIME_DIR: runtime, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, JUPYTER_RUNTIME_DIR: runtime, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
   });
   let log = '';
   child.stderr!.on('data', (d) => { log = (log + String(d)).slice(-4000); });

@@ -39,6 +39,72 @@ test('lines: color groups and facets', () => {
   matchSnapshot('lines-facet', faceted);
 });
 
+// Okabe–Ito's eight colors, written out here from Okabe & Ito (2008) rather than read from the theme;
+// lines use them without the yellow #F0E442 (too faint on white), in the same order.
+const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000'];
+const LINE_COLORS = OKABE_ITO.filter((c) => c !== '#F0E442');
+const styleKey = (t: Tr) => `${t.line.color}|${t.line.dash}`;
+
+/** WCAG 2.x contrast ratio of a #RRGGBB color against white: 1.05 / (L + 0.05), L the relative luminance (sRGB linearised). */
+function contrastOnWhite(hex: string): number {
+  const lin = (c: number) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const [r, g, b] = [1, 3, 5].map((i) => lin(parseInt(hex.slice(i, i + 2), 16) / 255));
+  return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+}
+
+test('palette: Okabe–Ito colors only (CVD-safe), every line color visible on white (WCAG contrast ≥ 2:1), the yellow left out', () => {
+  assert.ok(Math.abs(contrastOnWhite('#000000') - 21) < 1e-9 && Math.abs(contrastOnWhite('#ffffff') - 1) < 1e-9, 'the contrast formula: black 21:1, white 1:1');
+  assert.ok(contrastOnWhite('#F0E442') < 1.4, 'Okabe–Ito yellow is 1.3:1 on white: a thin line in it all but vanishes');
+  const used = new Set<string>([...plot.PALETTE, ...Array.from({ length: 50 }, (_, i) => plot.lineStyle(i).color)]);
+  const groups = plot.lines(Array.from({ length: 20 }, (_, k) => ({ g: k, step: 0, y: k })), { y: 'y', color: 'g' });
+  for (const t of groups.data as Tr[]) used.add(t.line.color);
+  for (const c of (groups.layout.colorway as string[])) used.add(c);
+  for (const c of used) {
+    assert.ok(OKABE_ITO.includes(c), `${c} is an Okabe–Ito color`);
+    assert.ok(contrastOnWhite(c) >= 2, `${c} has contrast ${contrastOnWhite(c).toFixed(2)}:1 on white`);
+  }
+  assert.deepEqual([...plot.PALETTE], LINE_COLORS, 'the seven others, in Okabe–Ito order');
+});
+
+test('lines: ten schedules (color column) are ten distinguishable lines: 7 colors solid, then the first three dashed', () => {
+  const names = ['constant', 'cosine', 'warmup-cosine', 'linear', 'wsd-20%', 'wsd-50%', 'polynomial-2', 'step', 'exponential', 'sgdr'];
+  const rows = names.flatMap((schedule, k) => [0, 1, 2].map((step) => ({ schedule, step, gap: (k + 1) / (step + 1) })));
+  const fig = plot.lines(rows, { y: 'gap', color: 'schedule', logY: true });
+  const traces = fig.data as Tr[];
+  assert.equal(traces.length, 10);
+  assert.equal(new Set(traces.map(styleKey)).size, 10, 'every (color, dash) pair differs');
+  assert.deepEqual(traces.map((t) => t.line.color), [...LINE_COLORS, ...LINE_COLORS.slice(0, 3)]);
+  assert.deepEqual(traces.map((t) => t.line.dash), [...Array(7).fill('solid'), 'dash', 'dash', 'dash']);
+  matchSnapshot('lines-ten-groups', fig);
+});
+
+test('lines: any number of traces keep distinct styles; a color value keeps its color across y columns', () => {
+  const many = (n: number) => Array.from({ length: n }, (_, k) => ({ g: `g${k}`, step: 0, a: k, b: -k, c: 2 * k }));
+  const ten = plot.lines({ step: [0, 1], ...Object.fromEntries(Array.from({ length: 10 }, (_, k) => [`y${k}`, [k, k + 1]])) }, { y: Array.from({ length: 10 }, (_, k) => `y${k}`) });
+  assert.equal(new Set((ten.data as Tr[]).map(styleKey)).size, 10, '10 y columns without a color column');
+  assert.deepEqual((ten.data as Tr[]).slice(7).map((t) => [t.line.color, t.line.dash]), [[LINE_COLORS[0], 'dash'], [LINE_COLORS[1], 'dash'], [LINE_COLORS[2], 'dash']]);
+  for (const n of [9, 48, 49, 200]) {
+    const fig = plot.lines(many(n), { y: 'a', color: 'g' });
+    assert.equal(new Set((fig.data as Tr[]).map(styleKey)).size, n, `${n} color values`);
+  }
+  const three = plot.lines(many(10), { y: ['a', 'b', 'c'], color: 'g' });
+  const tr = three.data as Tr[];
+  assert.equal(new Set(tr.map(styleKey)).size, 30, '3 y columns × 10 values');
+  for (let k = 0; k < 10; k++) assert.ok(tr[k].line.color === tr[10 + k].line.color && tr[k].line.color === tr[20 + k].line.color, `value g${k} keeps one color`);
+  const dashes = Array.from({ length: 1000 }, (_, k) => plot.lineStyle(7 * k).dash);
+  assert.equal(new Set(dashes).size, 1000, 'dash patterns never repeat');
+  assert.ok(dashes.slice(6).every((d) => /^(\d+px,)+\d+px$/.test(d)), 'generated patterns are plotly dash lists');
+});
+
+test('lines: facets give a color value the same color in every panel, also where another value is missing', () => {
+  const rows = [] as Record<string, unknown>[];
+  for (const opt of ['gd', 'adam']) for (const lr of opt === 'gd' ? [0.1, 0.01, 0.001] : [0.01, 0.001]) for (let s = 0; s < 2; s++) rows.push({ opt, lr, step: s, loss: lr * (2 - s) });
+  const fig = plot.lines(rows, { y: 'loss', color: 'lr', facet: 'opt' });
+  const byName = (axis: string) => Object.fromEntries((fig.data as Tr[]).filter((t) => t.xaxis === axis).map((t) => [t.name, t.line.color]));
+  assert.deepEqual(byName('x'), { 'lr = 0.1': LINE_COLORS[0], 'lr = 0.01': LINE_COLORS[1], 'lr = 0.001': LINE_COLORS[2] });
+  assert.deepEqual(byName('x2'), { 'lr = 0.01': LINE_COLORS[1], 'lr = 0.001': LINE_COLORS[2] }, 'adam has no lr = 0.1: the others keep their colors');
+});
+
 test('lines: bad input names the argument and the fix', () => {
   assert.throws(() => plot.lines({ step: [1] }, { y: 'los' }), /column 'los' \(option `y`\) not found; the table has columns \[step\]/);
   assert.throws(() => plot.lines(42 as never, { y: 'loss' }), /`table` must be an arquero table/);
@@ -172,6 +238,9 @@ test('optimizerRace: Rosenbrock contours, paths, one frame per step chunk ending
   assert.deepEqual(last.traces, [1, 3, 2, 4]);
   assert.equal((fig.layout.sliders as Tr[])[0].steps.length, frames.length);
   matchSnapshot('optimizer-race', fig);
+  const seven = plot.optimizerRace('rosenbrock', Object.fromEntries(Array.from({ length: 7 }, (_, k) => [`opt${k}`, [[-2, 2], [k / 10, 0]] as [number, number][]])), { resolution: 9 });
+  const paths = (seven.data as Tr[]).filter((t) => t.mode === 'lines');
+  assert.equal(new Set(paths.map((t) => `${t.line.color}|${t.line.dash ?? 'solid'}`)).size, 7, 'a 7th path is told apart from the 1st (same color, dashed)');
   assert.throws(() => plot.optimizerRace((x, y) => x + y, { a: gd }), /`range` is required/);
   assert.throws(() => plot.optimizerRace('himmelblau', { a: gd }), /unknown test function 'himmelblau'/);
 });

@@ -14,7 +14,6 @@ const dist = fileURLToPath(new URL('../../', import.meta.url));
 /** file (relative to dist/) → why its synchronous read is allowed. */
 const ALLOWED: Record<string, string> = {
   'src/tensor/read.js': 'readSync: CPU-backend conveniences (tensor/dataset display, finite checks on wasm/cpu); throws on webgpu naming the async alternative',
-  'src/tensor/threads.js': 'the wasm backend\'s worker_threads matMul: runs only on wasm, inside its own workers',
 };
 
 const SYNC_READ = /\.(dataSync|arraySync|bufferSync)\s*\(/g;

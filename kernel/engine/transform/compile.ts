@@ -8,6 +8,7 @@ import { SourceMap } from 'node:module';
 import type * as TS from 'typescript';
 import type { TypeScript } from '../typescript.js';
 import { EditList } from './edits.js';
+import { mayRunForeignCode } from './foreign-code.js';
 import { rewriteCell } from './rewrite.js';
 import { stripTypes } from './strip.js';
 
@@ -17,6 +18,8 @@ export interface CompiledCell {
   imports: string[];
   isAsync: boolean;
   hasResult: boolean;
+  /** True when the run may execute code the kernel did not instrument: run it under vm's breakOnSigint (./foreign-code.ts). */
+  watchdog: boolean;
   /** Maps a 1-based line:column of `code` to the cell's source. */
   toSource(line: number, column: number): { line: number; column: number };
 }
@@ -46,25 +49,27 @@ export function compileCell(ts: TypeScript, source: string): CompiledCell | Cell
   return result;
 }
 
-function compileUncached(ts: TypeScript, source: string): CompiledCell | CellSyntaxError {
-  const sf = ts.createSourceFile('cell.ts', source, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+/** Compiles `source` without the cache (the warm-up uses it: its cells must not fill the cache). */
+export function compileUncached(ts: TypeScript, source: string): CompiledCell | CellSyntaxError {
+  // Doc comments mean nothing to the compiled cell: skip parsing them (the type checker reads them).
+  const sf = ts.createSourceFile('cell.ts', source, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
   const err = parseError(ts, sf);
   if (err) return err;
   const edits = new EditList(source);
   if (stripTypes(ts, sf, edits)) {
     const r = rewriteCell(ts, sf, edits);
-    return { code: r.code, imports: r.imports, isAsync: r.isAsync, hasResult: r.hasResult, toSource: (l, c) => r.map.toSource(l, c) };
+    return { code: r.code, imports: r.imports, isAsync: r.isAsync, hasResult: r.hasResult, watchdog: mayRunForeignCode(ts, sf), toSource: (l, c) => r.map.toSource(l, c) };
   }
   const out = ts.transpileModule(source, {
     fileName: 'cell.ts',
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: true, useDefineForClassFields: true },
   });
   const js = out.outputText.replace(/\/\/# sourceMappingURL=.*\s*$/, '');
-  const jsf = ts.createSourceFile('cell.js', js, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+  const jsf = ts.createSourceFile('cell.js', js, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.JS);
   const r = rewriteCell(ts, jsf, new EditList(js), { result: endsWithExpression(ts, sf) });
   let sm: SourceMap | undefined;
   return {
-    code: r.code, imports: r.imports, isAsync: r.isAsync, hasResult: r.hasResult,
+    code: r.code, imports: r.imports, isAsync: r.isAsync, hasResult: r.hasResult, watchdog: mayRunForeignCode(ts, jsf),
     toSource(l, c) {
       const p = r.map.toSource(l, c);
       sm ??= new SourceMap(JSON.parse(out.sourceMapText ?? '{"version":3,"sources":[],"names":[],"mappings":""}'));
@@ -82,39 +87,4 @@ function endsWithExpression(ts: TypeScript, sf: TS.SourceFile): boolean {
     return k === K.ExpressionStatement || k === K.ExportAssignment;
   }
   return false;
-}
-
-const WARM = `import * as path from 'node:path';
-interface Shape { area(): number }
-export abstract class Base<T> implements Shape { protected v!: T; abstract area(): number; static n?: number }
-class Sq extends Base<number> { constructor(private s: number) { super(); } area(): number { return this.s ** 2 as number; } }
-const { a, b: [c] }: { a: number; b: number[] } = { a: 1, b: [2] };
-let total = 0;
-for (const x of [1, 2, 3]) { total += x!; }
-while (total < 10) total++;
-function f<U>(u: U): U { return u; }
-const r = await Promise.resolve(f<number>(total));
-enum E { A, B }
-r satisfies number;
-class Big {
-${Array.from({ length: 30 }, (_, i) => `  m${i}(a: number, b?: string): number { return a * ${i} + (b ? b.length : 0); }`).join('\n')}
-}`;
-
-let warming: Promise<void> | undefined;
-
-/**
- * JIT-warms the cell compiler once per process, one compile per macrotask in the background
- * (the TypeScript parser is ~10-20x slower on its first runs), so the user's first real cells
- * compile at warm speed. Resolves when done.
- */
-export function warmCompiler(ts: TypeScript, rounds = 16): Promise<void> {
-  warming ??= new Promise<void>((resolve) => {
-    let i = 0;
-    const step = () => {
-      compileUncached(ts, `${WARM}\n// ${i}`);
-      if (++i < rounds) setImmediate(step); else resolve();
-    };
-    setImmediate(step);
-  });
-  return warming;
 }

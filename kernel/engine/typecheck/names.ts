@@ -34,3 +34,17 @@ export function declaredNames(ts: TypeScript, sf: TS.SourceFile): { names: strin
   }
   return { names: [...names], exported };
 }
+
+/**
+ * Every identifier text in a parsed cell (values, types, property names alike): a superset of the
+ * earlier cells' names the cell can refer to, so its checked module imports only those.
+ */
+export function referencedNames(ts: TypeScript, sf: TS.SourceFile): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: TS.Node): void => {
+    if (n.kind === ts.SyntaxKind.Identifier) out.add((n as TS.Identifier).text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}

@@ -6,7 +6,7 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { TypeScript } from '../typescript.js';
+import { loadTypeScript } from '../typescript.js';
 import { CellService, type ServiceOptions } from './service.js';
 
 /** Requests the worker answers (each carries an id echoed in the reply). */
@@ -23,8 +23,7 @@ try {
   if (tid > 0) setPriority(tid, 10);
 } catch { /* not Linux: run at normal priority */ }
 
-const ts = (await import('typescript')) as unknown as { default?: TypeScript } & TypeScript;
-const service = new CellService(ts.default ?? ts, options);
+const service = new CellService(loadTypeScript(), options);
 
 const queue: CheckRequest[] = [];
 let busy = false;
@@ -44,9 +43,21 @@ function drain(): void {
   queue.sort((a, b) => Number(a.kind === 'check') - Number(b.kind === 'check') || a.id - b.id);
   const req = queue.shift();
   if (!req) { busy = false; return; }
-  let reply: unknown;
-  try { reply = { id: req.id, ok: true, ...(run(req) as object) }; } catch (e) { reply = { id: req.id, ok: false, error: String((e as Error)?.stack ?? e) }; }
-  port.postMessage(reply);
+  if (req.kind === 'check' && queue[0]?.kind === 'check') {
+    // Checks that queued up while the kernel was busy: one program for all of them.
+    const batch: Array<Extract<CheckRequest, { kind: 'check' }>> = [req];
+    while (queue[0]?.kind === 'check') batch.push(queue.shift() as Extract<CheckRequest, { kind: 'check' }>);
+    try {
+      const texts = service.checkMany(batch);
+      batch.forEach((r, i) => port.postMessage({ id: r.id, ok: true, text: texts[i] }));
+    } catch (e) {
+      for (const r of batch) port.postMessage({ id: r.id, ok: false, error: String((e as Error)?.stack ?? e) });
+    }
+  } else {
+    let reply: unknown;
+    try { reply = { id: req.id, ok: true, ...(run(req) as object) }; } catch (e) { reply = { id: req.id, ok: false, error: String((e as Error)?.stack ?? e) }; }
+    port.postMessage(reply);
+  }
   busy = false;
   if (queue.length) setImmediate(drain);
 }

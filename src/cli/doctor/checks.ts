@@ -2,14 +2,14 @@
  * The checks behind `flowlab doctor`: each one says whether a part of the set-up works, why not,
  * and what to install. Checks never throw; a failure is a row with `ok: false` and a fix.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** One line of the doctor's report. */
 export interface CheckRow {
-  area: 'node' | 'backend' | 'jupyter' | 'browser' | 'data';
+  area: 'node' | 'backend' | 'native' | 'jupyter' | 'browser' | 'data';
   name: string;
   ok: boolean;
   detail: string;
@@ -49,6 +49,40 @@ export async function probeBackend(name: string): Promise<void> {
   } catch (e) {
     console.log(JSON.stringify({ ok: false, detail: (e as Error).message }));
   }
+}
+
+/**
+ * The native CPU path (OpenBLAS matMul and conv2d, C GELU and sums for the wasm backend, native/build.mjs): whether the
+ * addon is built and loads (tried in a CHILD process: a broken build cannot take the doctor down),
+ * and if not, why (the last build's status) and how to get it.
+ */
+export function checkNative(repoRoot: string): CheckRow {
+  const path = join(repoRoot, 'native', 'build', 'flowlab_native.node');
+  const fix = 'apt-get install gcc libopenblas-dev, then npm run build:native (or flowlab doctor --build-native)';
+  const row = (ok: boolean, detail: string, f?: string): CheckRow => ({ area: 'native', name: 'openblas', ok, detail, fix: ok ? undefined : f });
+  if (process.env.FLOWLAB_BLAS === '0') return row(false, 'turned off by FLOWLAB_BLAS=0 (pure wasm)', 'unset FLOWLAB_BLAS');
+  if (!existsSync(path)) {
+    let why = 'not built';
+    try {
+      const status = JSON.parse(readFileSync(join(repoRoot, 'native', 'build', 'status.json'), 'utf8')) as { ok?: boolean; reason?: string };
+      if (!status.ok && status.reason) why = `not built: ${status.reason}`;
+    } catch { /* never attempted */ }
+    return row(false, `${why}; the wasm backend runs pure wasm on 1 thread`, fix);
+  }
+  const r = spawnSync(process.execPath, ['-e', `const m = require(${JSON.stringify(path)}); console.log(m.blasConfig() + ' | ' + m.threads())`],
+    { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) {
+    const err = (r.stderr ?? '').split('\n').find((l) => /Error/.test(l)) ?? `exit ${r.status}`;
+    return row(false, `built but does not load (${err.trim()})`, `rebuild it: npm run build:native (or flowlab doctor --build-native); ${fix}`);
+  }
+  const [blas, threads] = r.stdout.trim().split(' | ');
+  return row(true, `${blas}: the wasm backend's matMul, conv2d, GELU and sums run natively on ${threads} thread(s) (off: backend.use('wasm', { blas: false }) or FLOWLAB_BLAS=0)`);
+}
+
+/** Builds the native addon (node native/build.mjs, output shown); returns its exit code. */
+export function buildNative(repoRoot: string): number {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'native', 'build.mjs')], { stdio: 'inherit' });
+  return r.status ?? 1;
 }
 
 function which(cmd: string): string | undefined {

@@ -8,6 +8,7 @@
  *   ∂conv(x, W)/∂x · dy = convT(dy, W)          (Conv2DBackpropInput kernel)
  *   ∂conv(x, W)/∂W · dy = Σ_{n,i,j} patch(x)ᵀ dy  (pad + slices + matMul, one per filter tap)
  *   ∂convT(dy, W)/∂dy · g = conv(g, W)           ∂convT(dy, W)/∂W · g = filterGrad(g, dy)
+ *   ∂filterGrad(x, dy)/∂x · G = convT(dy, G)     ∂filterGrad(x, dy)/∂dy · G = conv(x, G)   (bilinear)
  *   ∂avgPool(x)/∂x · dy = avgPoolGrad(dy ⊙ window/taps)   ∂avgPoolGrad/∂dy · g = avgPool(g) ⊙ taps/window
  *   ∂maxPool(x)/∂x · dy = Σ_taps adjoint(dy ⊙ [tap is the window's first maximum])  (pads, slices: linear)
  *
@@ -32,8 +33,16 @@ function checkDilations(dilations: number | [number, number] | undefined, what: 
   }
 }
 
-/** ∂⟨dy, conv2d(x, W)⟩/∂W for W of `filterShape`, as differentiable ops (one matMul per tap). */
+/**
+ * ∂⟨dy, conv2d(x, W)⟩/∂W for W of `filterShape`: the Conv2DBackpropFilter kernel where flowlab's
+ * native path provides it on wasm (its gradient is registered below), else differentiable ops (one
+ * matMul per tap).
+ */
 export function conv2dFilterGrad(x: T4, dy: T4, filterShape: [number, number, number, number], strides: number | [number, number], pad: Pad, rounding: Rounding): T4 {
+  if (tf.getBackend() === 'wasm' && tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')) {
+    const attrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode: rounding, filterShape };
+    return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as T4;
+  }
   const g = geometry(tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, rounding), x.shape);
   const rows = g.n * g.oh * g.ow;
   const dy2 = tf.reshape(dy, [rows, filterShape[3]]);
@@ -96,6 +105,18 @@ export function registerConvGradients(): void {
       return {
         dy: () => tf.conv2d(g, filter as T4, strides, pad, 'NHWC', 1, dimRoundingMode),
         filter: () => conv2dFilterGrad(g, dy as T4, filter.shape as [number, number, number, number], strides, pad, dimRoundingMode),
+      };
+    },
+  });
+  defineSafeGradient({
+    kernelName: tf.Conv2DBackpropFilter,
+    inputsToSave: ['x', 'dy'],
+    gradFunc: (G, [x, dy], attrs) => {
+      const { strides, pad, dimRoundingMode } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+      const g = G as T4;
+      return {
+        x: () => tf.conv2dTranspose(dy as T4, g, x.shape as [number, number, number, number], strides, pad as 'same' | 'valid' | number, dimRoundingMode),
+        dy: () => tf.conv2d(x as T4, g, strides, pad as 'same' | 'valid' | number, 'NHWC', 1, dimRoundingMode),
       };
     },
   });
