@@ -6,25 +6,24 @@
  * discretised as the official code does: `substeps` Euler substeps per optimizer step, critical
  * effective eigenpairs (λ > threshold) from a warm-started tracker re-solved once every `eigEvery`
  * steps (Rayleigh quotients of the cached vectors in between), X from the SDCP of each substep,
- * a stable-flow substep when nothing is critical.
+ * a stable-flow substep when nothing is critical. One step is CentralStepper's (step.ts): each
+ * substep costs one shared derivative pass (loss, ∇L, Rayleigh quotients and the curvature
+ * gradients together, Problem.curvatureGradBatch) besides the solve of substep 0.
  *
- * Tensor reads (src/tensor/read.ts): per step, the eigen solve's own reads, the k Rayleigh
- * quotients on substeps that refresh instead, and one packed read per substep that has critical
- * directions (the SDCP's small matrices). A recorded row adds nothing: its values (loss, ‖∇L‖², ν
- * statistics, Σ's inputs, the copy/projection of w) ride along with the substep's read, or form the
- * step's one read when nothing is critical.
+ * Tensor reads (src/tensor/read.ts): per step, the eigen solve's own reads, and one packed read
+ * per substep that has a derivative pass (the Rayleigh quotients and the SDCP's small matrices; a
+ * second one only on a substep where a direction crosses the threshold). A recorded row adds
+ * nothing: its values (loss, ‖∇L‖², ν statistics, Σ's inputs, the copy/projection of w) ride along
+ * with the substep's read, or form the step's one read when nothing is critical.
  */
-import { tf } from '../tensor/tf.js';
 import { flushChecks } from '../tensor/read.js';
-import type { Problem, Tensor1D, Tensor2D } from '../tensor/types.js';
+import type { Problem, Tensor1D } from '../tensor/types.js';
 import { InterruptError, interruptRequested } from '../runtime/index.js';
-import { makeRule, disposeDiag, nuStats, type FlowOptimizer, type FlowState, type Rule, type RuleOptions } from './rules.js';
-import { FlowEigTracker, rayleighRefresh, type TrackedEigs } from './tracker.js';
-import { centralSubstep, stableSubstep } from './substep.js';
+import { makeRule, type FlowOptimizer, type FlowState, type Rule, type RuleOptions } from './rules.js';
+import { CentralStepper } from './step.js';
+import { centralRow, type StepRow } from './row.js';
 import { RunRecorder, progressReporter, yielder, type RecordOptions } from './record.js';
-import { sigmaDirections, sigmaInput } from './sigma.js';
 import { toTensor1D } from './point.js';
-import { Packet } from './packet.js';
 
 /** Options of centralFlow (defaults in brackets). */
 export interface CentralFlowOptions extends RuleOptions {
@@ -63,7 +62,11 @@ export interface FlowResult {
   directions?: Float32Array[][];
   /** True when stopped early by a kernel interrupt (the table holds what was recorded). */
   interrupted: boolean;
-  /** Milliseconds spent per part (wall time of the calls; on webgpu the work is queued and lands in the part that next reads). */
+  /**
+   * Milliseconds spent per part (wall time of the calls; on webgpu the work is queued and lands in
+   * the part that next reads). centralFlow: eigs (solves), derivatives (the shared passes), sdcp,
+   * update; the other flows: gradient, eigs, and their own parts.
+   */
   times: Record<string, number>;
 }
 
@@ -86,8 +89,7 @@ export async function centralFlow(P: Problem, w0: Tensor1D | Float32Array | numb
   if (!Number.isInteger(eigEvery) || eigEvery < 1) throw new Error(`centralFlow: eigEvery must be a positive integer, got ${eigEvery}.`);
   if (!(trackThreshold <= threshold)) throw new Error(`centralFlow: trackThreshold (${trackThreshold}) must not exceed threshold (${threshold}), or critical eigenvalues could go untracked.`);
   const rule = makeRule(optimizer, opts);
-  const dt = 1 / substeps;
-  let w = toTensor1D(P, w0, 'centralFlow');
+  const w = toTensor1D(P, w0, 'centralFlow');
   try {
     await flushChecks(); // webgpu: a non-finite w0 fails here, not steps later
   } catch (e) {
@@ -97,99 +99,41 @@ export async function centralFlow(P: Problem, w0: Tensor1D | Float32Array | numb
   const rec = new RunRecorder(P.dim, record);
   const wantDirections = !!record.directions;
   const directions: Float32Array[][] = [];
-  const tracker = new FlowEigTracker(P, { threshold: trackThreshold, tol: eigTol, seed });
-  const times: Record<string, number> = { gradient: 0, eigs: 0, curvatureGrad: 0, sdcp: 0, update: 0 };
+  const stepper = new CentralStepper(P, rule, w, { substeps, eigEvery, threshold, trackThreshold, eigTol, seed, wantDirections });
   const progress = progressReporter('centralFlow', steps);
   const pause = yielder();
-  let s: FlowState = initState(P, rule, w);
-  let cache: TrackedEigs | null = null;
   let interrupted = false;
   let status = '';
   try {
     for (let step = 0; step <= steps; step++) {
       if (interruptRequested()) { interrupted = true; break; }
-      for (let sub = 0; sub < substeps; sub++) {
-        let t0 = performance.now();
-        const { loss, grad } = P.lossAndGrad(w);
-        times.gradient += performance.now() - t0;
-        t0 = performance.now();
-        const p = rule.precond(s);
-        const pis = typeof p === 'number' ? 1 / Math.sqrt(p) : tf.tidy(() => tf.rsqrt(p));
-        const freeStep = () => { tf.dispose([loss, grad]); if (typeof pis !== 'number') pis.dispose(); disposeDiag(p); };
-        let fresh: TrackedEigs;
-        try {
-          fresh = sub === 0 && step % eigEvery === 0 ? await tracker.update(w, p) : await rayleighRefresh(P, w, pis, cache!.symU);
-        } catch (e) {
-          // the eigensolver checks for interrupts too: stop cleanly, keeping the recorded rows
-          freeStep();
-          if (e instanceof InterruptError) { interrupted = true; break; }
-          throw e;
-        }
-        if (cache) cache.symU.dispose();
-        cache = fresh;
-        const crit = fresh.values.filter((v) => v > threshold).length;
-        const U = crit > 0 ? tf.tidy(() => tf.mul(fresh.symU.slice([0, 0], [crit, -1]), pis)) as Tensor2D : null;
-        times.eigs += performance.now() - t0;
-        const last = step === steps;
-        // a recorded row: its tensors, read with the substep's own read (or alone when nothing is critical)
-        const pk = sub === 0 && rec.due(step, steps) ? new Packet() : null;
-        if (pk) {
-          pk.put('loss', tf.clone(loss));
-          pk.put('gradNormSq', tf.tidy(() => tf.sum(tf.square(grad))));
-          for (const [name, t] of nuStats(s)) pk.put(name, t);
-          if (typeof p !== 'number' && p.rank === 0) pk.put('p', tf.clone(p));
-          rec.put(pk, w);
-          pk.put('sigma', sigmaInput(U, crit, wantDirections, fresh.symU, pis));
-        }
-        const wBefore = pk && last ? w.clone() : null;
-        let X = new Float64Array(0);
-        let hu = new Float64Array(0);
-        let residual = NaN;
-        let v: Record<string, Float32Array> | null = null;
-        try {
-          if (U) {
-            const r = await centralSubstep(P, rule, w, s, grad, fresh.values.slice(0, crit), U, dt, pk?.tensors ?? []);
-            w = r.w; s = r.s; X = r.X; hu = r.hu; residual = r.residual?.relative ?? NaN;
-            if (pk) v = pk.name(r.extra);
-            times.curvatureGrad += r.times.curvatureGrad; times.sdcp += r.times.sdcp; times.update += r.times.update;
-          } else {
-            const t1 = performance.now();
-            ({ w, s } = stableSubstep(rule, w, s, grad, dt));
-            times.update += performance.now() - t1;
-            if (pk) v = await pk.read();
-          }
-          if (pk && v) {
-            const row = centralRow(step, v, fresh.values, crit, X, hu, rule, p, residual, P.dim, wantDirections);
-            if (wantDirections) directions.push(row.directions);
-            rec.add(row.row, v);
-            status = `loss ${row.row.loss.toPrecision(5)}  eig_1 ${fresh.values[0]?.toPrecision(4)}  critical ${crit}`;
-          }
-        } catch (e) {
-          wBefore?.dispose();
-          throw e;
-        } finally {
-          pk?.dispose();
-          U?.dispose();
-          freeStep();
-        }
-        if (wBefore) { w.dispose(); w = wBefore; } // the final row only needs X
-        if (last) break;
+      let r: StepRow | null;
+      try {
+        r = await stepper.step(rec.due(step, steps) ? (pk, wt) => rec.put(pk, wt) : null, step === steps);
+      } catch (e) {
+        // the eigensolver checks for interrupts too: stop cleanly, keeping the recorded rows
+        if (e instanceof InterruptError) { interrupted = true; break; }
+        throw e;
       }
-      if (interrupted) break;
+      if (r) {
+        const row = centralRow(step, r, rule, P.dim, wantDirections);
+        if (wantDirections) directions.push(row.directions);
+        rec.add(row.row, r.values);
+        status = `loss ${row.row.loss.toPrecision(5)}  eig_1 ${r.eigs[0]?.toPrecision(4)}  critical ${r.crit}`;
+      }
       progress(Math.min(step + 1, steps), status, step === steps);
       await pause();
     }
   } catch (e) {
-    w.dispose();
-    disposeDiag(s.nu);
+    stepper.w.dispose();
     throw e;
   } finally {
-    cache?.symU.dispose();
+    stepper.dispose();
     rec.dispose();
   }
   if (interrupted) progress(rec.rows.length ? rec.rows[rec.rows.length - 1].step : 0, `${status}  (interrupted)`, true);
-  disposeDiag(s.nu);
-  return { table: rec.table(), w, ws: record.w ? rec.ws : undefined, directions: wantDirections ? directions : undefined, interrupted, times };
+  const times = { ...stepper.times };
+  return { table: rec.table(), w: stepper.w, ws: record.w ? rec.ws : undefined, directions: wantDirections ? directions : undefined, interrupted, times };
 }
 
 /** The rule's state after the first update at w (as the official code starts its flows). */
@@ -198,33 +142,4 @@ export function initState(P: Problem, rule: Rule, w: Tensor1D): FlowState {
   const st = rule.init(g);
   g.dispose();
   return st;
-}
-
-/** One central-flow table row from the values read (host only; columns in centralFlow's doc). */
-function centralRow(step: number, v: Record<string, Float32Array>, eigs: number[], crit: number, X: Float64Array, hu: Float64Array,
-  rule: Rule, p: number | tf.Tensor, residual: number, dim: number, wantDirections: boolean): { row: Record<string, number>; directions: Float32Array[] } {
-  const loss = v.loss[0];
-  const gns = v.gradNormSq[0];
-  const pScalar = typeof p === 'number' ? p : v.p ? v.p[0] : NaN;
-  const row: Record<string, number> = { step, loss, gradNormSq: gns, nTracked: eigs.length, nCritical: crit };
-  eigs.forEach((e, i) => {
-    row[`eig_${i + 1}`] = e;
-    if (rule.kind !== 'rmsprop') row[`eigRaw_${i + 1}`] = e * pScalar;
-  });
-  const kk = X.length ? crit : 0;
-  let corrLoss = 0;
-  let corrGrad = 0;
-  for (let i = 0; i < kk; i++) {
-    corrLoss += 0.5 * eigs[i] * X[i * kk + i];
-    for (let j = 0; j < kk; j++) corrGrad += X[i * kk + j] * hu[i * kk + j];
-  }
-  row.lossPredicted = loss + corrLoss;
-  row.gradNormSqPredicted = gns + corrGrad;
-  const sig = sigmaDirections(v.sigma ?? null, kk ? X : new Float64Array(crit * crit), crit, dim, wantDirections);
-  sig.x.forEach((x, i) => { row[`X_${i + 1}`] = x; });
-  sig.sigma2.forEach((x, i) => { row[`sigma2_${i + 1}`] = x; });
-  row.sdcpResidual = residual;
-  for (const key of ['nu', 'nuMean', 'nuMin', 'nuMax']) if (v[key]) row[key] = v[key][0];
-  if (rule.kind === 'scalarRmsprop') row.lrOverSqrtNu = 1 / pScalar;
-  return { row, directions: sig.directions };
 }

@@ -4,7 +4,7 @@
  * ICLR 2025, arXiv:2410.24206).
  *
  * The flows are async and follow the tensor-read rule (src/tensor/read.ts): one packed read per
- * step besides the eigensolver's own. Results own one tensor, the final `flow.w` (a Tensor1D:
+ * step (per substep for the central flow) besides the eigensolver's own. Results own one tensor, the final `flow.w` (a Tensor1D:
  * dispose it, or read it with `await fl.read(flow.w)`); tables, snapshots (`ws`) and directions are
  * host data.
  */

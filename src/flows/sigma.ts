@@ -4,29 +4,37 @@
  * Σ's unit eigenvectors eᵢ (E[(eᵢᵀδ)²] = σ²ᵢ for the oscillation δ = w_optimizer − w_flow).
  * With K = UUᵀ: σ² = eig(K^{½} X K^{½}), eᵢ = Uᵀ K^{-½} zᵢ.
  *
- * Split by the tensor-read rule: `sigmaInput` builds the one tensor to read (synchronous, no read;
- * the flow reads it with the step's other values) and `sigmaDirections` does the small dense math
- * in float64 on the host.
+ * Split by the tensor-read rule: the flow reads U (or K = UUᵀ) of its substep's pass with the step's
+ * other values (step.ts), `pickSigmaInput` keeps the critical rows, and `sigmaDirections` does the
+ * small dense math in float64 on the host.
  */
-import { tf } from '../tensor/tf.js';
-import type { Tensor2D } from '../tensor/types.js';
 import { symEig } from './dense.js';
-import type { Diag } from './rules.js';
 
 /**
- * The tensor `sigmaDirections` needs (a new tensor the caller reads and disposes): K = UUᵀ [k, k];
- * U itself [k, dim] when directions are wanted (K is then formed on the host in float64); with no
- * critical direction, the top tracked unit direction [dim] when directions are wanted, else null.
+ * The input `sigmaDirections` needs for the critical directions `pick` (positions among the n rows
+ * of a pass), from the values read for the pass: its rows of U (n×dim, when directions are wanted)
+ * or the sub-block K_pick of K = UUᵀ (n×n). Host only.
+ * @example pickSigmaInput(K, 3, [2, 0], false, dim) // [[K₂₂, K₂₀], [K₀₂, K₀₀]]
  */
-export function sigmaInput(U: Tensor2D | null, k: number, wantDirections: boolean, symU: Tensor2D, pis: Diag): tf.Tensor | null {
-  if (!U || k === 0) {
-    if (!wantDirections) return null;
-    return tf.tidy(() => {
-      const u = tf.reshape(tf.mul(symU.slice([0, 0], [1, -1]), pis), [-1]);
-      return tf.div(u, tf.norm(u));
-    });
+export function pickSigmaInput(input: Float32Array, n: number, pick: readonly number[], wantDirections: boolean, dim: number): Float32Array {
+  const k = pick.length;
+  if (wantDirections) {
+    const out = new Float32Array(k * dim);
+    pick.forEach((r, a) => out.set(input.subarray(r * dim, (r + 1) * dim), a * dim));
+    return out;
   }
-  return wantDirections ? tf.clone(U) : tf.tidy(() => tf.matMul(U, U, false, true));
+  const out = new Float32Array(k * k);
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) out[a * k + b] = input[pick[a] * n + pick[b]];
+  return out;
+}
+
+/** Row r of a row-major [·, dim] array, scaled to unit length (float64 accumulation). Host only. */
+export function unitRow(input: Float32Array, r: number, dim: number): Float32Array {
+  const row = input.subarray(r * dim, (r + 1) * dim);
+  let n = 0;
+  for (let i = 0; i < dim; i++) n += row[i] * row[i];
+  n = Math.sqrt(n) || 1;
+  return Float32Array.from(row, (x) => x / n);
 }
 
 /**

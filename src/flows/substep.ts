@@ -6,21 +6,21 @@
  *   dν/dt = c(∇L² − ν) + c Σᵢⱼ Xᵢⱼ (HUᵢ ⊙ HUⱼ)   with HU = P U diag(λ)   (scalar: ⟨HUᵢ, HUⱼ⟩),
  *   A = Uᵀ(2P − H)U = diag(2 − λ),  A_next = A + dt(2 dP/dt − dH/dt) = α + β[X],  (dH/dt)ₐᵦ = gₐᵦᵀ dw/dt,
  * and X solves the SDCP 0 ⪯ X ⟂ α + β[X] ⪰ 0 (sdcp.ts); then w += dt·dw/dt, ν += dt·dν/dt.
- * Tensor reads: the stable substep reads nothing; the central substep reads its small k×k / m×m
- * SDCP inputs once (one packed read, which the caller's row values may ride along with).
+ *
+ * The central substep is split in three so that the critical set can be decided from the same read:
+ * `centralInputs` builds, on the device, the SDCP's small matrices for a candidate set C of
+ * directions (every λ-dependence factored out: λ comes later, from the same read); `solveCentral`
+ * picks the actual critical subset A ⊆ C on the host and solves the SDCP on it; `centralUpdate`
+ * moves w and ν (pairs outside A get X = 0, exactly the substep on A).
+ * Tensor reads: none here; the caller reads `small` once, together with its own values.
  */
 import { tf } from '../tensor/tf.js';
-import { readPacked } from '../tensor/read.js';
-import type { Problem, Tensor1D, Tensor2D } from '../tensor/types.js';
+import { upperPairs } from '../tensor/problem.js';
+import type { Tensor1D, Tensor2D } from '../tensor/types.js';
 import { disposeDiag, mulDiag, type Diag, type FlowState, type Rule } from './rules.js';
 import { solveSdcp, type SdcpResidual } from './sdcp.js';
 
-/** Index pairs (i ≤ j) of the upper triangle, in row order. */
-export function upperPairs(k: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (let i = 0; i < k; i++) for (let j = i; j < k; j++) out.push([i, j]);
-  return out;
-}
+export { upperPairs };
 
 /** Advances the state by dt with rate dν (disposes the old ν). */
 function advanceState(s: FlowState, dnu: Diag | null, dt: number): FlowState {
@@ -43,130 +43,139 @@ export function stableSubstep(rule: Rule, w: Tensor1D, s: FlowState, g: Tensor1D
   return { w: wn, s: sn };
 }
 
-/** Output of one central substep. */
-export interface CentralSubstepResult {
-  w: Tensor1D;
-  s: FlowState;
-  /** X (row-major k×k, in the P-normalised basis U: Σ = U X Uᵀ). */
-  X: Float64Array;
-  residual: SdcpResidual | null;
-  /** Gram matrix ⟨HUᵢ, HUⱼ⟩ (k×k), for the ‖∇L‖² prediction. */
-  hu: Float64Array;
-  /** Values of the caller's `extra` tensors, read in the same transfer (same order). */
-  extra: Float32Array[];
-  times: { curvatureGrad: number; sdcp: number; update: number };
+/** Device tensors of a central substep over a candidate set of c directions (pairs in upperPairs(c) order). */
+export interface CentralInputs {
+  c: number;
+  /** To read, in this order: (PU)(PU)ᵀ [c,c], G·dw_S [m], G·dw_Xᵀ [m,m], then UUᵀ [c,c] and [∂P/∂ν, ∂P/∂t, dν_S] (scalar RMSProp) or dP_S [m] and dP_X⁰ [m,m] (RMSProp). */
+  small: tf.Tensor[];
+  /** Kept for the update: −P⁻¹g, −½P⁻¹G, dν_S, and (RMSProp) c(PUᵢ ⊙ PUⱼ) per pair. */
+  dwS: Tensor1D;
+  dwX: Tensor2D;
+  dnuS: Diag | null;
+  R0: Tensor2D | null;
 }
 
 /**
- * Central-flow Euler substep (module doc), async: one packed read of the SDCP's inputs (plus the
- * caller's `extra` tensors, whose values come back in `extra`; the caller keeps and disposes them).
- * U: [k, dim] rows P-orthonormal; eigs: the k effective eigenvalues. Disposes the old w and ν; the
- * caller keeps g and U.
+ * Builds the SDCP's inputs on the device for the rows of U (P-normalised, [c, dim]) and their
+ * curvature gradients G ([c(c+1)/2, dim], upperPairs order). Synchronous, reads nothing; the caller
+ * reads `small` and disposes everything with `disposeInputs`.
  */
-export async function centralSubstep(P: Problem, rule: Rule, w: Tensor1D, s: FlowState, g: Tensor1D, eigs: number[], U: Tensor2D, dt: number, extra: readonly tf.Tensor[] = []): Promise<CentralSubstepResult> {
-  const k = eigs.length;
-  const pairs = upperPairs(k);
-  const m = pairs.length;
-  const t0 = performance.now();
-  const rows = U.unstack() as Tensor1D[];
-  const cg = pairs.map(([i, j]) => P.curvatureGrad(w, rows[i], rows[j]));
-  const G = tf.stack(cg) as Tensor2D;
-  tf.dispose([...cg, ...rows]);
-  const t1 = performance.now();
+export function centralInputs(rule: Rule, s: FlowState, g: Tensor1D, U: Tensor2D, G: Tensor2D): CentralInputs {
+  const c = U.shape[0];
+  const pairs = upperPairs(c);
   const p = rule.precond(s);
   const { dNu, dT } = rule.dP(s);
-  const dnuS = rule.nuRate(s, g);
-  const HU = tf.tidy(() => tf.mul(mulDiag(p, U), tf.tensor2d(eigs, [k, 1]))) as Tensor2D; // H U ≈ P U diag(λ)
-  // dw/dt pieces
-  const dwS = tf.tidy(() => tf.neg(tf.div(g, p))) as Tensor1D;
-  const dwX = tf.tidy(() => tf.mul(tf.div(G, p), -0.5)) as Tensor2D; // [m, dim]
-  // the SDCP's inputs, read below in one transfer: ⟨HUᵢ, HUⱼ⟩, dH/dt's pieces, dP/dt's pieces
-  const small: tf.Tensor[] = tf.tidy(() => [
-    tf.matMul(HU, HU, false, true), // hu [k, k]
-    tf.matMul(G, tf.reshape(dwS, [-1, 1])), // dHS [m, 1]
-    tf.matMul(G, dwX, false, true), // dHX [m, m]
-  ]);
-  let R: Tensor2D | null = null; // RMSProp: dν/dt's X part per pair, c(HUᵢ ⊙ HUⱼ)
-  if (rule.kind === 'scalarRmsprop') {
-    // UUᵀ [k, k] and the scalars ∂P/∂ν, ∂P/∂t, the stable dν/dt
-    small.push(tf.tidy(() => tf.matMul(U, U, false, true)), tf.tidy(() => tf.reshape(tf.stack([dNu as tf.Tensor, dT as tf.Tensor, dnuS as tf.Tensor]), [3])));
-  } else if (rule.kind === 'rmsprop') {
-    R = tf.tidy(() => tf.stack(pairs.map(([i, j]) => tf.mul(tf.mul(HU.gather(i), HU.gather(j)), rule.c)))) as Tensor2D;
-    const r = R;
-    small.push(...tf.tidy(() => {
-      const UU = tf.stack(pairs.map(([a, b]) => tf.mul(U.gather(a), U.gather(b))));
-      const UUd = tf.mul(UU, dNu as Tensor1D);
-      return [
-        tf.add(tf.matMul(UUd, tf.reshape(dnuS as Tensor1D, [-1, 1])), tf.matMul(UU, tf.reshape(dT as Tensor1D, [-1, 1]))), // dPS [m, 1]
-        tf.matMul(UUd, r, false, true), // dPX [m, m]
-      ];
-    }));
-  }
-  let values: Float32Array[];
+  const dnuS = rule.nuRate(s, g); // kept in the result
   try {
-    values = await readPacked([...small, ...extra]);
+    const t = tf.tidy(() => {
+      const PU = mulDiag(p, U) as Tensor2D;
+      const dwS = tf.neg(tf.div(g, p)) as Tensor1D;
+      const dwX = tf.mul(tf.div(G, p), -0.5) as Tensor2D;
+      const small: tf.Tensor[] = [tf.matMul(PU, PU, false, true), tf.reshape(tf.matMul(G, tf.reshape(dwS, [-1, 1])), [-1]), tf.matMul(G, dwX, false, true)];
+      const R0: Tensor2D[] = [];
+      if (rule.kind === 'scalarRmsprop') {
+        small.push(tf.matMul(U, U, false, true), tf.reshape(tf.stack([dNu as tf.Tensor, dT as tf.Tensor, dnuS as tf.Tensor]), [3]));
+      } else if (rule.kind === 'rmsprop' && c === 0) {
+        small.push(tf.zeros([0]), tf.zeros([0, 0]));
+      } else if (rule.kind === 'rmsprop') {
+        const rows = (t: Tensor2D, [i, j]: [number, number]) => tf.mul(tf.gather(t, i), tf.gather(t, j));
+        R0.push(tf.mul(tf.stack(pairs.map((q) => rows(PU, q))), rule.c) as Tensor2D);
+        const UU = tf.stack(pairs.map((q) => rows(U, q))) as Tensor2D;
+        const UUd = tf.mul(UU, dNu as Tensor1D) as Tensor2D;
+        small.push(tf.reshape(tf.add(tf.matMul(UUd, tf.reshape(dnuS as Tensor1D, [-1, 1])), tf.matMul(UU, tf.reshape(dT as Tensor1D, [-1, 1]))), [-1]), tf.matMul(UUd, R0[0], false, true));
+      }
+      return { small, dwS, dwX, R0 };
+    });
+    return { c, small: t.small, dwS: t.dwS, dwX: t.dwX, dnuS, R0: t.R0[0] ?? null };
   } catch (e) {
-    tf.dispose([...small, G, HU, dwS, dwX]);
-    if (R) R.dispose();
-    disposeDiag(p, dNu, dT, dnuS);
+    disposeDiag(dnuS);
     throw e;
+  } finally {
+    disposeDiag(p, dNu, dT);
   }
-  tf.dispose(small);
-  const hu = Float64Array.from(values[0]);
-  const dHS = values[1];
-  const dHX = values[2];
+}
+
+/** Frees what `centralInputs` made. */
+export function disposeInputs(ci: CentralInputs): void {
+  tf.dispose([...ci.small, ci.dwS, ci.dwX, ...(ci.R0 ? [ci.R0] : [])]);
+  disposeDiag(ci.dnuS);
+}
+
+/** The host side of a central substep: X on the critical subset and the per-pair weights for the update. */
+export interface CentralSolution {
+  /** X (row-major k×k over A, Σ = Σ X_ab U_A[a] U_A[b]ᵀ). */
+  X: Float64Array;
+  residual: SdcpResidual | null;
+  /** ⟨HUₐ, HUᵦ⟩ over A (k×k), for the ‖∇L‖² prediction. */
+  hu: Float64Array;
+  /** Weight of each candidate pair q = (i, j) in dw/dt: Xᵢⱼ (×2 off the diagonal), 0 outside A. */
+  xw: number[];
+  /** The same weights times λᵢλⱼ (they multiply c(PUᵢ ⊙ PUⱼ) in dν/dt). */
+  xwLambda: number[];
+  /** Scalar RMSProp: the X part of dν/dt, c Σ_q xw_q ⟨HUᵢ, HUⱼ⟩. */
+  nuX: number;
+}
+
+/**
+ * Solves the SDCP on the critical subset A (positions into the candidate set, in the order X should
+ * use) from the values read for `small` and the candidates' effective eigenvalues `lambda` (host only).
+ */
+export function solveCentral(rule: Rule, values: readonly Float32Array[], lambda: readonly number[], A: readonly number[], dt: number): CentralSolution {
+  const c = lambda.length;
+  const m = (c * (c + 1)) / 2;
+  const k = A.length;
+  const pairs = upperPairs(c);
+  const idx = (i: number, j: number) => (i <= j ? i * c - (i * (i - 1)) / 2 + (j - i) : j * c - (j * (j - 1)) / 2 + (i - j));
+  const lam = pairs.map(([i, j]) => lambda[i] * lambda[j]);
+  const [pupu, dHS, dHX] = values;
   const dPS = new Float64Array(m);
   const dPX = new Float64Array(m * m);
-  let nuX: Float64Array | null = null; // scalar RMSProp: dν/dt's X part per pair, c⟨HUᵢ, HUⱼ⟩
+  const nx = new Float64Array(m); // scalar RMSProp: c⟨HUᵢ, HUⱼ⟩ per pair
   if (rule.kind === 'scalarRmsprop') {
-    const uu = values[3];
-    const [dNuV, dTV, dnuSV] = values[4];
-    const nx = new Float64Array(m);
-    pairs.forEach(([i, j], q) => { nx[q] = rule.c * hu[i * k + j]; });
-    nuX = nx;
-    const rate = dNuV * dnuSV + dTV;
+    const [uu, [dNu, dT, dnuS]] = [values[3], values[4]];
+    pairs.forEach(([i, j], q) => { nx[q] = rule.c * lam[q] * pupu[i * c + j]; });
     pairs.forEach(([a, b], r) => {
-      dPS[r] = uu[a * k + b] * rate;
-      for (let q = 0; q < m; q++) dPX[r * m + q] = uu[a * k + b] * dNuV * nx[q];
+      dPS[r] = uu[a * c + b] * (dNu * dnuS + dT);
+      for (let q = 0; q < m; q++) dPX[r * m + q] = uu[a * c + b] * dNu * nx[q];
     });
   } else if (rule.kind === 'rmsprop') {
     dPS.set(values[3]);
-    dPX.set(values[4]);
+    for (let r = 0; r < m; r++) for (let q = 0; q < m; q++) dPX[r * m + q] = lam[q] * values[4][r * m + q];
   }
-  const extraValues = values.slice(values.length - extra.length);
-  // α and β of the SDCP (β over ALL ordered index pairs)
-  const pairIndex = (i: number, j: number) => (i <= j ? i * k - (i * (i - 1)) / 2 + (j - i) : j * k - (j * (j - 1)) / 2 + (i - j));
+  // α and β on A (β over ALL ordered index pairs of A)
   const alpha = new Float64Array(k * k);
   const beta = new Float64Array(k ** 4);
+  const hu = new Float64Array(k * k);
   for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
-    const r = pairIndex(a, b);
-    alpha[a * k + b] = (a === b ? 2 - eigs[a] : 0) + dt * (2 * dPS[r] - dHS[r]);
+    const r = idx(A[a], A[b]);
+    hu[a * k + b] = lambda[A[a]] * lambda[A[b]] * pupu[A[a] * c + A[b]];
+    alpha[a * k + b] = (a === b ? 2 - lambda[A[a]] : 0) + dt * (2 * dPS[r] - dHS[r]);
     for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-      const q = pairIndex(i, j);
+      const q = idx(A[i], A[j]);
       beta[(a * k + b) * k * k + i * k + j] = dt * (2 * dPX[r * m + q] - dHX[r * m + q]);
     }
   }
-  const t2 = performance.now();
-  const sol = solveSdcp(alpha, beta, k);
-  const t3 = performance.now();
-  const xw = pairs.map(([i, j]) => sol.X[i * k + j] * (i === j ? 1 : 2));
-  const xwT = tf.tensor2d(xw, [1, m]);
-  const wn = tf.tidy(() => tf.add(w, tf.mul(tf.add(dwS, tf.reshape(tf.matMul(xwT, dwX), [-1])), dt))) as Tensor1D;
-  let dnu: Diag | null = dnuS;
-  if (nuX) {
-    const nx = nuX;
-    dnu = tf.tidy(() => tf.add(dnuS as tf.Tensor, xw.reduce((acc, x, q) => acc + x * nx[q], 0)));
-    disposeDiag(dnuS);
-  } else if (R) {
-    const r = R;
-    dnu = tf.tidy(() => tf.add(dnuS as Tensor1D, tf.reshape(tf.matMul(xwT, r), [-1]))) as Tensor1D;
-    disposeDiag(dnuS);
-  }
+  const sol = k ? solveSdcp(alpha, beta, k) : { X: new Float64Array(0), residual: null };
+  const pos = new Map(A.map((i, a) => [i, a]));
+  const xw = pairs.map(([i, j]) => (pos.has(i) && pos.has(j) ? sol.X[pos.get(i)! * k + pos.get(j)!] * (i === j ? 1 : 2) : 0));
+  return { X: sol.X, residual: sol.residual, hu, xw, xwLambda: xw.map((x, q) => x * lam[q]), nuX: xw.reduce((acc, x, q) => acc + x * nx[q], 0) };
+}
+
+/**
+ * Euler step of the central substep: w += dt(dw_S + Σ_q xw_q dw_X,q), ν += dt(dν_S + X part).
+ * Disposes the old w and ν; reads nothing.
+ */
+export function centralUpdate(rule: Rule, w: Tensor1D, s: FlowState, ci: CentralInputs, sol: CentralSolution, dt: number): { w: Tensor1D; s: FlowState } {
+  const m = sol.xw.length;
+  // Σ_q x_q M_q over the rows of M (no product at all when there are no pairs: a matMul with an
+  // empty inner dimension is not guaranteed to write zeros)
+  const combine = (x: number[], M: Tensor2D) => tf.reshape(tf.matMul(tf.tensor2d(x, [1, m]), M), [-1]);
+  const wn = tf.tidy(() => tf.add(w, tf.mul(m ? tf.add(ci.dwS, combine(sol.xw, ci.dwX)) : ci.dwS, dt))) as Tensor1D;
+  let dnu: Diag | null = null;
+  if (rule.kind === 'scalarRmsprop') dnu = tf.tidy(() => tf.add(ci.dnuS as tf.Tensor, sol.nuX));
+  else if (rule.kind === 'rmsprop') dnu = tf.tidy(() => (m ? tf.add(ci.dnuS as Tensor1D, combine(sol.xwLambda, ci.R0!)) : tf.clone(ci.dnuS as Tensor1D)));
   w.dispose();
   const sn = advanceState(s, dnu, dt);
-  disposeDiag(dnu, p, dNu, dT);
-  tf.dispose([G, HU, dwS, dwX, xwT]);
-  R?.dispose();
-  const t4 = performance.now();
-  return { w: wn, s: sn, X: sol.X, residual: sol.residual, hu, extra: extraValues, times: { curvatureGrad: t1 - t0, sdcp: t3 - t2, update: t2 - t1 + t4 - t3 } };
+  disposeDiag(dnu);
+  return { w: wn, s: sn };
 }

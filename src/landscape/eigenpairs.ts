@@ -39,6 +39,12 @@ export interface EigenOptions {
    * eigenvalues to ~1e-5 in a fraction of the HVPs the residual test needs (bench/landscape.ts).
    */
   valueTol?: number;
+  /**
+   * LOBPCG only: pairs whose eigenvalue estimate is below `below` also stop once it changes by
+   * ≤ `valueTol`·|θ| per iteration (an eigen tracker's extra pairs: their values matter, not their
+   * vectors) [off].
+   */
+  watch?: { below: number; valueTol: number };
 }
 
 /** Result of topEigenpairs. */
@@ -69,7 +75,7 @@ const DEFAULT_ITERS = { lanczos: 300, lobpcg: 500, power: 1000 } as const;
  * const next = await fl.landscape.topEigenpairs(P, w2, { k: 3, method: 'lobpcg', warmStart: vectors });
  */
 export async function topEigenpairs(P: Problem, w: Point, opts: EigenOptions = {}): Promise<Eigenpairs> {
-  const { k = 1, method = 'lanczos', tol = 1e-5, seed = 0, warmStart = [], preconditioner, guard = 0, valueTol = 0 } = opts;
+  const { k = 1, method = 'lanczos', tol = 1e-5, seed = 0, warmStart = [], preconditioner, guard = 0, valueTol = 0, watch } = opts;
   const fn = 'topEigenpairs';
   if (!(method in DEFAULT_ITERS)) throw new Error(`${fn}: method must be 'lanczos', 'lobpcg' or 'power', got '${method}'`);
   const maxIter = opts.maxIter ?? DEFAULT_ITERS[method];
@@ -90,7 +96,10 @@ export async function topEigenpairs(P: Problem, w: Point, opts: EigenOptions = {
     if (!Number.isInteger(guard) || guard < 0) throw new Error(`${fn}: guard must be a non-negative integer, got ${guard}`);
     if (!(valueTol >= 0 && valueTol < 1)) throw new Error(`${fn}: valueTol must lie in [0, 1) (0 = off; 1e-5 to track sharpness), got ${valueTol}`);
     if (valueTol > 0 && method !== 'lobpcg') throw new Error(`${fn}: valueTol applies to method 'lobpcg' only (got '${method}'); drop it or use lobpcg`);
-    const r: SolverResult = await solve(op, { k, tol, maxIter, start, rng: rng(seed), guard, valueTol });
+    if (watch && (method !== 'lobpcg' || !Number.isFinite(watch.below) || !(watch.valueTol > 0 && watch.valueTol < 1))) {
+      throw new Error(`${fn}: watch must be { below: finite number, valueTol in (0, 1) } with method 'lobpcg', got ${JSON.stringify(watch)} and '${method}'`);
+    }
+    const r: SolverResult = await solve(op, { k, tol, maxIter, start, rng: rng(seed), guard, valueTol, watch });
     alignSigns(r.vectors, start);
     const vectors = r.vectors.map((y) => {
       const u = new Float32Array(op.dim);

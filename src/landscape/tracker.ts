@@ -28,6 +28,11 @@ export interface TrackerOptions {
   seed?: number;
   /** LOBPCG's eigenvalue-change stopping test (see topEigenpairs) [0 = off]. */
   valueTol?: number;
+  /**
+   * The same test for tracked pairs below the threshold only (the extra pair kept to notice the
+   * next eigenvalue rising: its value matters, not its vector) [0 = off].
+   */
+  watchValueTol?: number;
 }
 
 /** One tracking step's result (values raw, descending; `scaled` = scale·values). */
@@ -51,13 +56,13 @@ export class EigenTracker {
   readonly scale: number;
   readonly dropBelow: number;
   readonly maxTracked: number;
-  private readonly solver: Required<Pick<TrackerOptions, 'method' | 'tol' | 'maxIter' | 'seed' | 'valueTol'>>;
+  private readonly solver: Required<Pick<TrackerOptions, 'method' | 'tol' | 'maxIter' | 'seed' | 'valueTol'>> & Pick<EigenOptions, 'watch'>;
   /** Current tracked eigenvalues (raw units, descending) and eigenvectors. */
   values: number[] = [];
   vectors: Float32Array[] = [];
   private calls = 0;
 
-  constructor(P: Problem, { threshold = 1.5, scale = 1, dropBelow, maxTracked = 32, method = 'lobpcg', tol = 1e-5, maxIter = 200, seed = 0, valueTol = 0 }: TrackerOptions = {}) {
+  constructor(P: Problem, { threshold = 1.5, scale = 1, dropBelow, maxTracked = 32, method = 'lobpcg', tol = 1e-5, maxIter = 200, seed = 0, valueTol = 0, watchValueTol = 0 }: TrackerOptions = {}) {
     checkProblem(P, 'EigenTracker');
     if (!Number.isFinite(threshold)) throw new Error(`EigenTracker: threshold must be a finite number, got ${threshold}`);
     if (!(scale > 0)) throw new Error(`EigenTracker: scale must be > 0 (e.g. the learning rate), got ${scale}`);
@@ -66,7 +71,7 @@ export class EigenTracker {
     this.scale = scale;
     this.dropBelow = dropBelow ?? 0.75 * threshold;
     this.maxTracked = Math.min(maxTracked, P.dim);
-    this.solver = { method, tol, maxIter, seed, valueTol };
+    this.solver = { method, tol, maxIter, seed, valueTol, ...(watchValueTol > 0 ? { watch: { below: threshold / scale, valueTol: watchValueTol } } : {}) };
   }
 
   /** Re-solves at w warm-started from the tracked vectors; grows/shrinks the tracked set. Async. */

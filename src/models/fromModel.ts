@@ -5,7 +5,7 @@
  */
 import { problem } from '../tensor/problem.js';
 import { tf } from '../tensor/tf.js';
-import type { Problem, Scalar, Tensor, Tensor1D, Tensor2D } from '../tensor/types.js';
+import type { CurvatureBatch, Problem, Scalar, Tensor, Tensor1D, Tensor2D } from '../tensor/types.js';
 import { rng } from '../data/random.js';
 import { accuracyOnDevice, lossByName, type Loss } from './losses.js';
 import { readScalars } from '../tensor/read.js';
@@ -161,6 +161,15 @@ export function fromModel(model: Model, data: SupervisedData, loss: Loss | strin
     hvp: (w, v) => combine((Q) => Q.hvp(w, v)) as Tensor1D,
     hvpBatch: (w, V) => combine((Q) => Q.hvpBatch(w, V)) as Tensor2D,
     curvatureGrad: (w, u, v) => combine((Q) => Q.curvatureGrad(w, u, v)) as Tensor1D,
+    curvatureGradBatch: (w, U, pairs) => {
+      if (chunks.length === 1) return sub(0).curvatureGradBatch!(w, U, pairs);
+      const parts: CurvatureBatch[] = [];
+      const loss = combine((Q) => { const r = Q.curvatureGradBatch!(w, U, pairs); parts.push(r); return r.loss; }) as Scalar;
+      const sum = <K extends 'grad' | 'hvp' | 'curvatureGrad'>(key: K) => tf.tidy(() => tf.addN(parts.map((r, k) => tf.mul(r[key], chunks[k].weight)))) as CurvatureBatch[K];
+      const out = { loss, grad: sum('grad'), hvp: sum('hvp'), curvatureGrad: sum('curvatureGrad') };
+      tf.dispose(parts.flatMap((r) => [r.grad, r.hvp, r.curvatureGrad]));
+      return out;
+    },
   };
 
   const perEpoch = batch === 'full' ? 1 : Math.floor(n / batch);

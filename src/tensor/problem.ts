@@ -3,7 +3,9 @@
  * float32 vector w, with exact derivatives to third order:
  *
  *   loss(w) = L(w)      grad(w) = ∇L(w)      hvp(w, v) = H(w)v = ∇_w⟨∇L(w), v⟩
- *   hvpBatch(w, V)ᵢ = H(w)Vᵢ (rows; one shared forward/backward pass, see autodiff.hvpBatchOf)          curvatureGrad(w, u, v) = ∇_w(uᵀH(w)v)
+ *   hvpBatch(w, V)ᵢ = H(w)Vᵢ (rows; one shared forward/backward pass, see autodiff.hvpBatchOf)
+ *   curvatureGrad(w, u, v) = ∇_w(uᵀH(w)v)
+ *   curvatureGradBatch(w, U, pairs) = L, ∇L, H Uᵢ and ∇_w(Uᵢᵀ H Uⱼ) per pair, one shared pass
  *
  * Reverse-over-reverse on flowlab's higher-order-safe gradients (see ./gradients). Every method
  * validates its inputs (float32 Tensor1D of length dim, finite) and its result (finite), returns
@@ -11,9 +13,16 @@
  */
 import { tfjs as tf } from './tfjs.js';
 import './tf.js';
-import { curvatureGradOf, gradOf, hvpBatchOf, hvpOf, valueAndGradOf } from './autodiff.js';
-import type { ParamSpec, Problem, Scalar, Tensor1D, Tensor2D } from './types.js';
+import { curvatureGradBatchOf, curvatureGradOf, gradOf, hvpBatchOf, hvpOf, valueAndGradOf } from './autodiff.js';
+import type { CurvatureBatch, ParamSpec, Problem, Scalar, Tensor1D, Tensor2D } from './types.js';
 import { checkFinite, checkMatrix, checkScalarLoss, checkVector } from './validate.js';
+
+/** Index pairs (i, j), i ≤ j < k, of the upper triangle in row order (k(k+1)/2 of them). */
+export function upperPairs(k: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < k; i++) for (let j = i; j < k; j++) out.push([i, j]);
+  return out;
+}
 
 /** Options of `problem`. */
 export interface ProblemOptions {
@@ -101,7 +110,7 @@ export function problem(lossFn: (w: Tensor1D) => Scalar, { dim, name, spec, chec
     },
     hvpBatch(w, V) {
       vec(w, 'hvpBatch', 'w');
-      checkMatrix(V, dim, where('hvpBatch'), 'V');
+      checkMatrix(V, dim, where('hvpBatch'), 'V', finite);
       const k = V.shape[0];
       if (k === 0) return tf.zeros([0, dim]) as Tensor2D;
       const fn = f('hvpBatch');
@@ -113,6 +122,31 @@ export function problem(lossFn: (w: Tensor1D) => Scalar, { dim, name, spec, chec
       vec(u, 'curvatureGrad', 'u');
       vec(v, 'curvatureGrad', 'v');
       return out(curvatureGradOf(f('curvatureGrad'), w, u, v), 'curvatureGrad', 'the curvature gradient ∇(uᵀH(w)v)');
+    },
+    curvatureGradBatch(w, U, pairs) {
+      vec(w, 'curvatureGradBatch', 'w');
+      checkMatrix(U, dim, where('curvatureGradBatch'), 'U', finite);
+      const k = U.shape[0];
+      const list = pairs ?? upperPairs(k);
+      list.forEach((pair, q) => {
+        if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((i) => Number.isInteger(i) && i >= 0 && i < k)) {
+          throw new Error(`${where('curvatureGradBatch')}: pairs[${q}] must be [i, j] with integers 0 ≤ i, j < ${k} (rows of U), got ${JSON.stringify(pair)}.`);
+        }
+      });
+      const r = tf.tidy(() => {
+        const rows = tf.unstack(U) as Tensor1D[];
+        const b = curvatureGradBatchOf(f('curvatureGradBatch'), w, rows, list);
+        const stack = (ts: Tensor1D[]) => (ts.length ? tf.stack(ts) : tf.zeros([0, dim])) as Tensor2D;
+        return { loss: b.value, grad: b.grad, hvp: stack(b.hvps), curvatureGrad: stack(b.curvatureGrads) };
+      }) as CurvatureBatch;
+      const parts: Array<[tf.Tensor, string]> = [[r.loss, 'the loss L(w)'], [r.grad, 'the gradient ∇L(w)'], [r.hvp, 'the Hessian-vector products H(w)Uᵢ'], [r.curvatureGrad, 'the curvature gradients ∇(Uᵢᵀ H(w) Uⱼ)']];
+      try {
+        for (const [t, what] of parts) if (finite) checkFinite(t, where('curvatureGradBatch'), what);
+      } catch (e) {
+        tf.dispose(parts.map(([t]) => t));
+        throw e;
+      }
+      return r;
     },
   };
   return P;

@@ -53,4 +53,20 @@ export interface Problem {
   hvpBatch(w: Tensor1D, V: Tensor2D): Tensor2D;
   /** ∇_w (uᵀ H(w) v): the third derivative contracted twice (central flows need it). */
   curvatureGrad(w: Tensor1D, u: Tensor1D, v: Tensor1D): Tensor1D;
+  /**
+   * Optional: L(w), ∇L(w), H(w)Uᵢ for every row of U [k, dim] and ∇_w(Uᵢᵀ H(w) Uⱼ) for each (i, j)
+   * of `pairs` (default every i ≤ j in row order: k(k+1)/2 rows) from one shared pass. Callers fall
+   * back to lossAndGrad, hvpBatch and curvatureGrad when a Problem lacks it.
+   */
+  curvatureGradBatch?(w: Tensor1D, U: Tensor2D, pairs?: ReadonlyArray<readonly [number, number]>): CurvatureBatch;
+}
+
+/** What `Problem.curvatureGradBatch` returns: new tensors the caller owns. */
+export interface CurvatureBatch {
+  loss: Scalar;
+  grad: Tensor1D;
+  /** H(w)Uᵢ, one row per row of U: [k, dim]. */
+  hvp: Tensor2D;
+  /** ∇_w(Uᵢᵀ H(w) Uⱼ), one row per pair: [m, dim]. */
+  curvatureGrad: Tensor2D;
 }

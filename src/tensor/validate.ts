@@ -25,8 +25,8 @@ export function checkVector(x: unknown, dim: number, where: string, arg: string,
   if (finite) checkFinite(x, where, `argument '${arg}'`);
 }
 
-/** Throws unless `V` is a float32 Tensor2D [k, dim]. */
-export function checkMatrix(V: unknown, dim: number, where: string, arg: string): asserts V is tf.Tensor2D {
+/** Throws unless `V` is a float32 Tensor2D [k, dim] (NaN/Inf checked when `finite`). */
+export function checkMatrix(V: unknown, dim: number, where: string, arg: string, finite = true): asserts V is tf.Tensor2D {
   if (!(V instanceof tf.Tensor) || V.isDisposed) {
     throw new TypeError(`${where}: argument '${arg}' must be a live float32 Tensor2D of shape [k, ${dim}], got ${describe(V)}.`);
   }
@@ -37,7 +37,7 @@ export function checkMatrix(V: unknown, dim: number, where: string, arg: string)
   if (V.dtype !== 'float32') {
     throw new Error(`${where}: argument '${arg}' must have dtype float32, got ${V.dtype}; convert with tf.cast(${arg}, 'float32').`);
   }
-  checkFinite(V, where, `argument '${arg}'`);
+  if (finite) checkFinite(V, where, `argument '${arg}'`);
 }
 
 /**

@@ -2,7 +2,8 @@
  * The flows' tools: Gaussian smoothing (hand-computed), edgeOfStability (hand-built table), the
  * train() recorders (effective sharpness of real GD on the toy equals η·a·y in closed form),
  * the stable flow of GD (= gradient flow, closed form), and interrupts (the kernel's probe stops a
- * flow cleanly and keeps the recorded rows).
+ * flow cleanly and keeps the recorded rows), and the central flow's reads: one packed read per
+ * substep (counted by wrapping tf.Tensor.prototype.data), with its shared derivative pass or without.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,8 @@ import { sgd } from '../../src/optim/index.js';
 import { train } from '../../src/lab/train.js';
 import { centralFlow, edgeOfStability, flowRecorders, gaussianSmooth, stableFlow } from '../../src/flows/index.js';
 import { sharpnessToy } from './helpers/toys.js';
+import { problem } from '../../src/tensor/problem.js';
+import { read } from '../../src/tensor/read.js';
 
 test('gaussianSmooth: weights exp(−d²/2σ²), normalised, truncated at 4σ', () => {
   const out = gaussianSmooth([0, 1, 2], [0, 3, 6], 1);
@@ -87,4 +90,47 @@ test('an interrupt request stops centralFlow cleanly with the rows recorded so f
     delete (globalThis as Record<symbol, unknown>)[probe];
   }
   P.dispose();
+});
+
+test('central flow: one packed read per substep with critical directions, no synchronous reads; the shared pass (curvatureGradBatch) and separate calls give the same flow', async () => {
+  const a = [1, 0.5], ys = [30, 20];
+  const toy = sharpnessToy([a], ys); // closed-form derivatives, no curvatureGradBatch: separate calls
+  const At = tf.tensor2d([a]), yt = tf.tensor1d(ys);
+  const fused = problem((w) => tf.tidy(() => {
+    const x = w.slice(0, 1), y = w.slice(1, 2);
+    const s = tf.reshape(tf.matMul(At, tf.reshape(y, [2, 1])), [1]);
+    return tf.add(tf.mul(0.5, tf.sum(tf.mul(s, tf.square(x)))), tf.mul(0.5, tf.sum(tf.square(tf.sub(y, yt))))) as tf.Scalar;
+  }), { dim: 3, checkFinite: false });
+  // critical from the start (η a·y₀ = 2.5): one solve at step 0 only, rows at the first and last steps
+  const run = async (P: typeof toy | typeof fused, steps: number) => {
+    const proto = tf.Tensor.prototype as unknown as Record<string, (...x: unknown[]) => unknown>;
+    const names = ['data', 'dataSync', 'arraySync', 'bufferSync'] as const;
+    const originals = names.map((m) => proto[m]);
+    let reads = 0, syncReads = 0;
+    names.forEach((m, i) => { proto[m] = function (this: unknown, ...x: unknown[]) { if (m === 'data') reads++; else syncReads++; return originals[i].apply(this, x); }; });
+    try {
+      const cf = await centralFlow(P, [0.1, 20, 10], { lr: 0.1, steps, eigEvery: 1000, record: { every: 1000 } });
+      const w = Array.from(await read(cf.w));
+      cf.w.dispose();
+      return { reads, syncReads, w, crit: (cf.table.array('nCritical') as ArrayLike<number>)[1] };
+    } finally {
+      names.forEach((m, i) => { proto[m] = originals[i]; });
+    }
+  };
+  for (const P of [toy, fused]) {
+    const [short, long] = [await run(P, 3), await run(P, 6)];
+    assert.equal(long.crit, 1);
+    assert.equal(long.reads - short.reads, 3 * 4, '3 more steps of 4 substeps: one read each');
+    assert.equal(long.syncReads, 0);
+  }
+  const [wToy, wFused] = [(await run(toy, 6)).w, (await run(fused, 6)).w];
+  wToy.forEach((v, i) => assert.ok(Math.abs(v - wFused[i]) < 1e-5 * (1 + Math.abs(v)), `w[${i}]: ${v} vs ${wFused[i]}`));
+  // rows of a stable stretch (nothing critical) with directions recorded: the top tracked unit direction, no leaks
+  const before = tf.memory().numTensors;
+  const stable = await centralFlow(toy, [0.1, 5, 5], { lr: 0.1, steps: 3, record: { directions: true } });
+  stable.w.dispose();
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak');
+  assert.ok(stable.directions!.every((d) => d.length === 1 && Math.abs(Math.hypot(...d[0]) - 1) < 1e-5 && Math.abs(d[0][0]) > 0.99), 'unit, along the x axis (the sharpest direction)');
+  tf.dispose([At, yt]);
+  toy.dispose();
 });

@@ -191,3 +191,18 @@ test('LOBPCG valueTol (PyHessian-style eigenvalue-change test): the exact top ei
   await assert.rejects(() => topEigenpairs(P, new Float32Array(n), { method: 'lobpcg', valueTol: -1 }), /valueTol must lie in \[0, 1\)/);
   await assert.rejects(() => topEigenpairs(P, new Float32Array(n), { method: 'lanczos', valueTol: 1e-5 }), /valueTol applies to method 'lobpcg' only/);
 });
+
+test('LOBPCG watch: a pair below the watch line stops on its value, the pair above still converges to tol', async () => {
+  // λ₁ = 10 stands alone; λ₂ = 3 sits in a cluster (3, 2.99, 2.98, …) where residuals converge slowly
+  const eigs = Array.from({ length: n }, (_, i) => (i === 0 ? 10 : 3 - 0.01 * (i - 1)));
+  const P = quadraticProblem(symmetricWithSpectrum(eigs, randomOrthogonal(n, 5)), n);
+  const opts = { k: 2, method: 'lobpcg' as const, tol: 1e-6, seed: 2 };
+  const full = await topEigenpairs(P, new Float32Array(n), opts);
+  const watched = await topEigenpairs(P, new Float32Array(n), { ...opts, watch: { below: 5, valueTol: 1e-3 } });
+  assert.ok(rel(watched.values[0], 10) < 1e-6 && watched.residuals[0] <= 1e-6, `λ₁ ${watched.values[0]}, residual ${watched.residuals[0]}`);
+  assert.ok(rel(watched.values[1], 3) < 1e-2, `λ₂ ≈ 3 to 1 %: ${watched.values[1]}`);
+  assert.ok(watched.converged);
+  assert.ok(watched.hvps < full.hvps, `the watched pair stops sooner: ${watched.hvps} vs ${full.hvps} HVPs`);
+  await assert.rejects(() => topEigenpairs(P, new Float32Array(n), { ...opts, watch: { below: 5, valueTol: 0 } }), /watch must be \{ below: finite number, valueTol in \(0, 1\) \}/);
+  await assert.rejects(() => topEigenpairs(P, new Float32Array(n), { k: 2, watch: { below: 5, valueTol: 1e-3 } }), /with method 'lobpcg'/);
+});

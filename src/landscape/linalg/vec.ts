@@ -79,3 +79,27 @@ export function subtractCombination(x: Vec, Q: Vec[], c: ArrayLike<number>): Vec
   }
   return x;
 }
+
+/**
+ * The m rows of C·B for n long vectors B and a small coefficient matrix C (m×n, row-major), as new
+ * Float64Arrays of length `dim`: out_r = Σⱼ C[r, j]·Bⱼ, in cache-sized chunks so each Bⱼ is read
+ * from memory once for all m outputs (LOBPCG's Rayleigh–Ritz forms X, HX, P, HP this way).
+ * @example combineRows([x, y], [1, -1, 2, 0], 2, x.length) // [x − y, 2x]
+ */
+export function combineRows(B: Vec[], C: ArrayLike<number>, m: number, dim: number): Float64Array[] {
+  const n = B.length;
+  const out = Array.from({ length: m }, () => new Float64Array(dim));
+  for (let start = 0; start < dim; start += CHUNK) {
+    const end = Math.min(dim, start + CHUNK);
+    for (let j = 0; j < n; j++) {
+      const b = B[j];
+      for (let r = 0; r < m; r++) {
+        const c = C[r * n + j];
+        if (c === 0) continue;
+        const o = out[r];
+        for (let i = start; i < end; i++) o[i] += c * b[i];
+      }
+    }
+  }
+  return out;
+}

@@ -26,6 +26,8 @@ export interface SolverOptions {
   guard?: number;
   /** LOBPCG only: also stop a pair once its Ritz value changes by ≤ valueTol·|θ| in one iteration [0 = off]. */
   valueTol?: number;
+  /** LOBPCG only: pairs whose Ritz value is below `below` also stop on the value test at `valueTol` (pairs kept only to watch for the next eigenvalue) [off]. */
+  watch?: { below: number; valueTol: number };
 }
 
 /** Relative residual with a floor on the denominator so near-zero eigenvalues stay meaningful. */

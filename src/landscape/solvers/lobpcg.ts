@@ -11,7 +11,7 @@
  */
 import { eigh } from '../linalg/eigh.js';
 import { gramSchmidt } from '../linalg/qr.js';
-import { axpy, combine, dot, multiDot, norm } from '../linalg/vec.js';
+import { axpy, combineRows, dot, multiDot, norm, scale, subtractCombination } from '../linalg/vec.js';
 import type { SymOperator } from '../operator.js';
 import { checkInterrupt, relativeResidual, startBlock, type SolverOptions, type SolverResult } from './common.js';
 
@@ -19,9 +19,12 @@ import { checkInterrupt, relativeResidual, startBlock, type SolverOptions, type 
  * Top-k eigenpairs of op by LOBPCG with soft locking, stopping a pair on relative residual ≤ tol,
  * or (valueTol > 0) once its Ritz value moved by ≤ valueTol·|θ| in the last iteration — the
  * eigenvalue converges like the residual squared, so this stops well before the residual test.
+ * `watch` applies a value test only to pairs whose Ritz value is below `watch.below`: an eigen
+ * tracker's extra pairs, kept to notice the next eigenvalue rising, need their values, not their
+ * vectors to 1e-5 (and in a cluster of bulk eigenvalues their residuals converge slowly).
  * Async: one operator read (one hvpBatch of the active residuals) per iteration.
  */
-export async function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, guard = 0, valueTol = 0 }: SolverOptions): Promise<SolverResult> {
+export async function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, guard = 0, valueTol = 0, watch }: SolverOptions): Promise<SolverResult> {
   const dim = op.dim;
   let X = startBlock(dim, Math.min(k + guard, dim), start, rng);
   let HX = await op.apply(X);
@@ -36,7 +39,10 @@ export async function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, gua
     const maxAbs = Math.max(...thetas.map(Math.abs));
     residuals = R.map((r, i) => relativeResidual(norm(r), thetas[i], maxAbs));
     // guard columns (i ≥ k) stay soft-locked: they enrich the basis but cost no HVPs
-    const settled = (i: number) => valueTol > 0 && previous !== null && Math.abs(thetas[i] - previous[i]) <= valueTol * Math.abs(thetas[i]);
+    const settled = (i: number) => {
+      const vt = watch && thetas[i] < watch.below ? Math.max(valueTol, watch.valueTol) : valueTol;
+      return vt > 0 && previous !== null && Math.abs(thetas[i] - previous[i]) <= vt * Math.abs(thetas[i]);
+    };
     const active = residuals.map((r, i) => (i < k && r > tol && !settled(i) ? i : -1)).filter((i) => i >= 0);
     if (active.length === 0 || it >= maxIter) {
       return { values: thetas.slice(0, k), vectors: X.slice(0, k), residuals: residuals.slice(0, k), iterations: it, converged: active.length === 0 };
@@ -73,47 +79,38 @@ function rayleighRitz(S: Float64Array[][], HS: Float64Array[][], m: number, dim:
   }
   const { values, vectors } = eigh(G, n);
   const nx = S[0].length;
-  const X: Float64Array[] = [], HX: Float64Array[] = [], Pd: Float64Array[] = [], HPd: Float64Array[] = [];
+  const mm = Math.min(m, n);
+  const withDir = n > nx;
+  // coefficient rows: the top-mm Ritz vectors, then (with directions) the same with the X part zeroed
+  const rows = withDir ? 2 * mm : mm;
+  const C = new Float64Array(rows * n);
   const vals: number[] = [];
-  for (let r = 0; r < Math.min(m, n); r++) {
+  for (let r = 0; r < mm; r++) {
     const col = n - 1 - r;
-    const c = new Float64Array(n);
-    for (let i = 0; i < n; i++) c[i] = vectors[i * n + col];
-    X.push(combine(basis, c, dim));
-    HX.push(combine(images, c, dim));
+    for (let i = 0; i < n; i++) C[r * n + i] = vectors[i * n + col];
+    if (withDir) for (let i = nx; i < n; i++) C[(mm + r) * n + i] = vectors[i * n + col];
     vals.push(values[col]);
-    if (n > nx) {
-      const cd = c.slice();
-      cd.fill(0, 0, nx);
-      Pd.push(combine(basis, cd, dim));
-      HPd.push(combine(images, cd, dim));
-    }
   }
-  return { next: { X, HX }, dir: { X: Pd, HX: HPd }, values: vals };
+  const SX = combineRows(basis, C, rows, dim), HSX = combineRows(images, C, rows, dim);
+  return { next: { X: SX.slice(0, mm), HX: HSX.slice(0, mm) }, dir: { X: SX.slice(mm), HX: HSX.slice(mm) }, values: vals };
 }
 
-/** Orthonormalises P against X and itself, applying the same combinations to HP (in place). */
+/** Orthonormalises P against X and itself, applying the same combinations to HP (in place; chunked kernels, see vec.ts). */
 function orthonormalizeWithImage(P: Float64Array[], HP: Float64Array[], X: Float64Array[], HX: Float64Array[]): void {
   for (let pass = 0; pass < 2; pass++) {
     for (let j = 0; j < P.length; j++) {
-      for (let i = 0; i < X.length; i++) {
-        const c = dot(X[i], P[j]);
-        axpy(P[j], -c, X[i]); axpy(HP[j], -c, HX[i]);
-      }
-      for (let i = 0; i < j; i++) {
-        const c = dot(P[i], P[j]);
-        axpy(P[j], -c, P[i]); axpy(HP[j], -c, HP[i]);
-      }
+      const r0 = norm(P[j]);
+      const c = multiDot(X, P[j]);
+      subtractCombination(P[j], X, c); subtractCombination(HP[j], HX, c);
+      const prev = P.slice(0, j), prevH = HP.slice(0, j);
+      const d = multiDot(prev, P[j]);
+      subtractCombination(P[j], prev, d); subtractCombination(HP[j], prevH, d);
       const r = norm(P[j]);
-      if (r < 1e-12) { P[j].fill(0); HP[j].fill(0); continue; }
-      for (let t = 0; t < dim(P[j]); t++) { P[j][t] /= r; HP[j][t] /= r; }
+      if (!(r > 1e-3 * r0) || r < 1e-12) { P[j].fill(0); HP[j].fill(0); continue; }
+      scale(P[j], 1 / r); scale(HP[j], 1 / r);
     }
   }
   for (let j = P.length - 1; j >= 0; j--) if (norm(P[j]) === 0) { P.splice(j, 1); HP.splice(j, 1); }
-}
-
-function dim(v: Float64Array): number {
-  return v.length;
 }
 
 function rayleighValues(X: Float64Array[], HX: Float64Array[]): number[] {
