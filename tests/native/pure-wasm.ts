@@ -19,6 +19,7 @@ export const PURE_WASM_SUITES = [
   'tensor/closed-forms.test.js',
   'tensor/check.test.js',
   'tensor/problem.test.js',
+  'tensor/curvature-batch.test.js',
   'tensor/gelu.test.js',
   'tensor/wasm-kernels.test.js',
   'tensor/native.test.js',

@@ -24,6 +24,7 @@ export const WEBGPU_SUITES = [
   'tensor/composite.test.js',
   'tensor/closed-forms.test.js',
   'tensor/check.test.js',
+  'tensor/curvature-batch.test.js',
   'models/mlp.derivatives.test.js',
   'models/cnn.derivatives.test.js',
   'models/attention.derivatives.test.js',
