@@ -9,10 +9,17 @@ PyTorch CPU, the way the official central-flows code differentiates it (functorc
   matMul          1000×3072 · 3072×256, GFLOP/s
 
 w is one flat float32 vector of 853,508 parameters, cut into layers inside L (as flowlab does).
-Prints one JSON object per thread count: {"threads": t, "matMul": GFLOP/s, "loss": ms, ...}
+Prints one JSON object per thread count: {"threads": t, "intraOp": i, "matMul": GFLOP/s, "loss": ms, ...}
 (medians over --reps runs after one warm-up).
 
-Run: /usr/bin/python3 bench/torch_compute.py --threads 1,2 --reps 5
+Thread pools: torch.set_num_threads(t) sets PyTorch's intra-op pool only; Debian's torch multiplies
+matrices in OpenBLAS, whose own pool is sized once at load from OPENBLAS_NUM_THREADS (default: every
+core). So "1 thread" is only one thread when the caller sets OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=1
+before Python starts (bench/compute.ts does, one process per configuration). --intra-op overrides
+the intra-op pool size (e.g. 1 intra-op thread over a 2-thread OpenBLAS: PyTorch's fastest
+configuration for this model on 2 cores).
+
+Run: OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 bench/torch_compute.py --threads 1 --reps 5
 """
 import argparse
 import json
@@ -61,8 +68,8 @@ def median_ms(fn, reps):
     return ts[len(ts) // 2]
 
 
-def measure(threads, reps):
-    torch.set_num_threads(threads)
+def measure(threads, reps, intra_op=None):
+    torch.set_num_threads(intra_op or threads)
     g = torch.Generator().manual_seed(0)
     X = torch.randn(N, SIZES[0], generator=g)
     Y = torch.randn(N, SIZES[-1], generator=g)
@@ -85,6 +92,7 @@ def measure(threads, reps):
         t_loss = median_ms(lambda: L(w), reps)
     return {
         "threads": threads,
+        "intraOp": torch.get_num_threads(),
         "dim": dim,
         "matMul": 2 * 1000 * 3072 * 256 / (mm / 1000) / 1e9,
         "loss": t_loss,
@@ -98,10 +106,11 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--threads", default="1,2")
     p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--intra-op", type=int, default=None, help="PyTorch intra-op threads (default: --threads)")
     args = p.parse_args()
     torch.manual_seed(0)
     for t in [int(s) for s in args.threads.split(",")]:
-        print(json.dumps({"torch": torch.__version__, **measure(t, args.reps)}), flush=True)
+        print(json.dumps({"torch": torch.__version__, **measure(t, args.reps, args.intra_op)}), flush=True)
 
 
 if __name__ == "__main__":
