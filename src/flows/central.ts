@@ -16,14 +16,13 @@
  * nothing: its values (loss, ‖∇L‖², ν statistics, Σ's inputs, the copy/projection of w) ride along
  * with the substep's read, or form the step's one read when nothing is critical.
  */
-import { flushChecks } from '../tensor/read.js';
 import type { Problem, Tensor1D } from '../tensor/types.js';
 import { InterruptError, interruptRequested } from '../runtime/index.js';
 import { makeRule, type FlowOptimizer, type FlowState, type Rule, type RuleOptions } from './rules.js';
 import { CentralStepper } from './step.js';
 import { centralRow, type StepRow } from './row.js';
 import { RunRecorder, progressReporter, yielder, type RecordOptions } from './record.js';
-import { toTensor1D } from './point.js';
+import { startingPoint } from './point.js';
 
 /** Options of centralFlow (defaults in brackets). */
 export interface CentralFlowOptions extends RuleOptions {
@@ -89,13 +88,7 @@ export async function centralFlow(P: Problem, w0: Tensor1D | Float32Array | numb
   if (!Number.isInteger(eigEvery) || eigEvery < 1) throw new Error(`centralFlow: eigEvery must be a positive integer, got ${eigEvery}.`);
   if (!(trackThreshold <= threshold)) throw new Error(`centralFlow: trackThreshold (${trackThreshold}) must not exceed threshold (${threshold}), or critical eigenvalues could go untracked.`);
   const rule = makeRule(optimizer, opts);
-  const w = toTensor1D(P, w0, 'centralFlow');
-  try {
-    await flushChecks(); // webgpu: a non-finite w0 fails here, not steps later
-  } catch (e) {
-    w.dispose();
-    throw e;
-  }
+  const w = await startingPoint(P, w0, 'centralFlow'); // webgpu: a non-finite w0 fails here, not steps later
   const rec = new RunRecorder(P.dim, record);
   const wantDirections = !!record.directions;
   const directions: Float32Array[][] = [];

@@ -12,9 +12,8 @@ import type { Problem, Tensor1D } from '../tensor/types.js';
 import { InterruptError, interruptRequested } from '../runtime/index.js';
 import { topEigenpairs } from '../landscape/index.js';
 import { RunRecorder, progressReporter, yielder, type RecordOptions } from './record.js';
-import { toTensor1D } from './point.js';
+import { startingPoint } from './point.js';
 import { Packet } from './packet.js';
-import { flushChecks } from '../tensor/read.js';
 import type { FlowResult } from './central.js';
 
 /** Options of gradientFlow (defaults in brackets). */
@@ -58,13 +57,7 @@ export async function gradientFlow(P: Problem, w0: Tensor1D | Float32Array | num
   if (!(lr > 0)) throw new Error(`gradientFlow: lr must be > 0, got ${lr}.`);
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`gradientFlow: steps must be a non-negative integer, got ${steps}.`);
   if (!Number.isInteger(substeps) || substeps < 1) throw new Error(`gradientFlow: substeps must be a positive integer, got ${substeps}.`);
-  let w = toTensor1D(P, w0, 'gradientFlow');
-  try {
-    await flushChecks(); // webgpu: a non-finite w0 fails here
-  } catch (e) {
-    w.dispose();
-    throw e;
-  }
+  let w = await startingPoint(P, w0, 'gradientFlow'); // webgpu: a non-finite w0 fails here, not steps later
   const rec = new RunRecorder(P.dim, record);
   const times: Record<string, number> = { gradient: 0, eigs: 0 };
   const progress = progressReporter('gradientFlow', steps);

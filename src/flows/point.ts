@@ -1,6 +1,7 @@
 /** Validation of starting points for the flows. */
 import { tf } from '../tensor/tf.js';
 import { checkFinite } from '../tensor/validate.js';
+import { flushChecks } from '../tensor/read.js';
 import type { Problem, Tensor1D } from '../tensor/types.js';
 
 /**
@@ -29,4 +30,20 @@ export function toTensor1D(P: Problem, w0: Tensor1D | Float32Array | Float64Arra
   if (arr.length !== P.dim) throw new Error(`${fn}: w0 has length ${arr.length}, expected P.dim = ${P.dim}.`);
   for (let i = 0; i < arr.length; i++) if (!Number.isFinite(arr[i])) throw new Error(`${fn}: w0[${i}] = ${arr[i]}; the starting point must be finite.`);
   return tf.tensor1d(Float32Array.from(arr as ArrayLike<number>));
+}
+
+/**
+ * toTensor1D, then the device-side finiteness check answered before the first step (on webgpu a
+ * non-finite w0 fails here, not steps later); the copy is disposed when the check fails.
+ * @example const w = await startingPoint(P, w0, 'centralFlow');
+ */
+export async function startingPoint(P: Problem, w0: Tensor1D | Float32Array | Float64Array | number[], fn: string): Promise<Tensor1D> {
+  const w = toTensor1D(P, w0, fn);
+  try {
+    await flushChecks();
+  } catch (e) {
+    w.dispose();
+    throw e;
+  }
+  return w;
 }

@@ -12,11 +12,10 @@ import type { Problem, Tensor1D } from '../tensor/types.js';
 import { tf } from '../tensor/tf.js';
 import { InterruptError, interruptRequested } from '../runtime/index.js';
 import { topEigenpairs } from '../landscape/index.js';
-import { flushChecks } from '../tensor/read.js';
 import { disposeDiag, makeRule, nuStats, type FlowOptimizer, type FlowState, type RuleOptions } from './rules.js';
 import { stableSubstep } from './substep.js';
 import { RunRecorder, progressReporter, yielder, type RecordOptions } from './record.js';
-import { toTensor1D } from './point.js';
+import { startingPoint } from './point.js';
 import { Packet } from './packet.js';
 import { initState, type FlowResult } from './central.js';
 
@@ -43,13 +42,7 @@ export async function stableFlow(P: Problem, w0: Tensor1D | Float32Array | numbe
   const { optimizer = 'gd', steps, minSubsteps = 4, maxSharpness = 100, record = {} } = opts;
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`stableFlow: steps must be a non-negative integer, got ${steps}.`);
   const rule = makeRule(optimizer, opts);
-  let w = toTensor1D(P, w0, 'stableFlow');
-  try {
-    await flushChecks(); // webgpu: a non-finite w0 fails here
-  } catch (e) {
-    w.dispose();
-    throw e;
-  }
+  let w = await startingPoint(P, w0, 'stableFlow'); // webgpu: a non-finite w0 fails here, not steps later
   const rec = new RunRecorder(P.dim, record);
   const times: Record<string, number> = { gradient: 0, eigs: 0 };
   const progress = progressReporter('stableFlow', steps);

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../kernel/helpers.js';
+import { isolatedJupyterVars, repoRoot } from '../kernel/helpers.js';
 
 /** A temporary Jupyter environment with the flowlab kernel installed; `dispose()` removes it. */
 export interface FrontendEnv {
@@ -35,18 +35,7 @@ export function frontendEnv(prefix = 'flowlab-frontend-'): FrontendEnv {
   const data = join(dir, 'data');
   const work = join(dir, 'work');
   for (const d of [data, work]) mkdirSync(d, { recursive: true });
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    JUPYTER_DATA_DIR: data,
-    JUPYTER_PATH: data,
-    JUPYTER_CONFIG_DIR: join(dir, 'config'),
-    JUPYTER_RUNTIME_DIR: join(dir, 'runtime'),
-    IPYTHONDIR: join(dir, 'ipython'),
-    FLOWLAB_HISTORY_DIR: join(dir, 'history'),
-    JUPYTER_PLATFORM_DIRS: '1',
-    PYTHONDONTWRITEBYTECODE: '1',
-    PYDEVD_DISABLE_FILE_VALIDATION: '1',
-  };
+  const env = isolatedJupyterVars(dir);
   const main = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
   const r = spawnSync(process.execPath, [main, 'install', '--user'], { env, encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`flowlab install --user failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);

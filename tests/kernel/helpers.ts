@@ -39,10 +39,13 @@ export interface JupyterEnv {
 }
 
 /** Creates a temp JUPYTER_DATA_DIR / JUPYTER_PATH with kernelspec 'flowlab' installed (never the user's). */
-export function jupyterEnv(): JupyterEnv {
-  const dir = mkdtempSync(join(tmpdir(), 'flowlab-kernel-test-'));
+/**
+ * process.env with every Jupyter, IPython and flowlab-history folder moved under `dir`
+ * (data = `dir`/data), so a test never reads or writes the user's kernelspecs, config or history.
+ */
+export function isolatedJupyterVars(dir: string): NodeJS.ProcessEnv {
   const data = join(dir, 'data');
-  const env: NodeJS.ProcessEnv = {
+  return {
     ...process.env,
     JUPYTER_DATA_DIR: data,
     JUPYTER_PATH: data,
@@ -52,7 +55,14 @@ export function jupyterEnv(): JupyterEnv {
     FLOWLAB_HISTORY_DIR: join(dir, 'history'),
     JUPYTER_PLATFORM_DIRS: '1',
     PYTHONDONTWRITEBYTECODE: '1',
+    PYDEVD_DISABLE_FILE_VALIDATION: '1',
   };
+}
+
+export function jupyterEnv(): JupyterEnv {
+  const dir = mkdtempSync(join(tmpdir(), 'flowlab-kernel-test-'));
+  const data = join(dir, 'data');
+  const env = isolatedJupyterVars(dir);
   installKernelspec({ user: true, processEnv: env, argv: kernelArgv() });
   return { dir, env, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
