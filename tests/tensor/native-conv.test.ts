@@ -8,25 +8,10 @@ import assert from 'node:assert/strict';
 import { tf } from '../../src/tensor/tf.js';
 import { backend } from '../../src/tensor/index.js';
 import { nativeStatus } from '../../src/tensor/native/index.js';
-import { rng } from '../../src/tensor/reference.js';
+import { assertCloseToFloat64, randomNormal } from './float64-compare.js';
 
 const status = nativeStatus();
 const skip = status.available ? false : `native addon unavailable: ${status.reason}`;
-
-const random = (shape: number[], seed: number) => {
-  const r = rng(seed);
-  return Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => r.normal());
-};
-
-function assertClose(got: tf.Tensor, want: { shape: number[]; values: Float64Array }, what: string): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  const g = got.dataSync();
-  let scale = 1e-6;
-  for (const v of want.values) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < g.length; i++) {
-    assert.ok(Math.abs(g[i] - want.values[i]) <= 2e-6 * scale, `${what}[${i}]: ${g[i]} vs ${want.values[i]}`);
-  }
-}
 
 /** conv2d in float64 from its definition: y[b,i,j,o] = Σ x[b, i·sh − top + p, j·sw − left + q, c] K[p,q,c,o]. */
 function conv64(x: Float32Array, xs: number[], k: Float32Array, ks: number[], s: number, top: number, left: number, oh: number, ow: number): Float64Array {
@@ -57,23 +42,23 @@ test('native conv2d, its input and filter gradients equal float64 sums: strides 
   ];
   let seed = 60;
   for (const { xs, ks, s, pad } of cases) {
-    const x = random(xs, seed++), k = random(ks, seed++);
+    const x = randomNormal(xs, seed++), k = randomNormal(ks, seed++);
     const info = tf.backend_util.computeConv2DInfo(xs as [number, number, number, number], ks as [number, number, number, number], s, 1, pad);
     const { outHeight: oh, outWidth: ow } = info;
     const { top, left } = info.padInfo;
     const what = `x [${xs}] K [${ks}] stride ${s} pad ${pad}`;
     const y = tf.tidy(() => tf.conv2d(tf.tensor4d(x, xs as [number, number, number, number]), tf.tensor4d(k, ks as [number, number, number, number]), s, pad));
-    assertClose(y, { shape: [xs[0], oh, ow, ks[3]], values: conv64(x, xs, k, ks, s, top, left, oh, ow) }, `conv ${what}`);
+    assertCloseToFloat64(y, { shape: [xs[0], oh, ow, ks[3]], values: conv64(x, xs, k, ks, s, top, left, oh, ow) }, `conv ${what}`);
     // gradients of ⟨dy, conv(x, K)⟩: by linearity, ∂/∂x[e] = ⟨dy, conv(eₑ, K)⟩ and ∂/∂K[e] = ⟨dy, conv(x, eₑ)⟩
-    const dy = random([xs[0], oh, ow, ks[3]], seed++);
+    const dy = randomNormal([xs[0], oh, ow, ks[3]], seed++);
     const dot = (a: Float64Array) => a.reduce((acc, v, i) => acc + v * dy[i], 0);
     const unit = (len: number, i: number) => Float32Array.from({ length: len }, (_, j) => (j === i ? 1 : 0));
     const dx64 = Float64Array.from({ length: x.length }, (_, e) => dot(conv64(unit(x.length, e), xs, k, ks, s, top, left, oh, ow)));
     const dk64 = Float64Array.from({ length: k.length }, (_, e) => dot(conv64(x, xs, unit(k.length, e), ks, s, top, left, oh, ow)));
     const [dx, dk] = tf.tidy(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad), tf.tensor(dy, y.shape))))(
       [tf.tensor4d(x, xs as [number, number, number, number]), tf.tensor4d(k, ks as [number, number, number, number])]));
-    assertClose(dx, { shape: xs, values: dx64 }, `∂x ${what}`);
-    assertClose(dk, { shape: ks, values: dk64 }, `∂K ${what}`);
+    assertCloseToFloat64(dx, { shape: xs, values: dx64 }, `∂x ${what}`);
+    assertCloseToFloat64(dk, { shape: ks, values: dk64 }, `∂K ${what}`);
     tf.dispose([y, dx, dk]);
   }
   assert.equal(tf.memory().numTensors, before, 'no tensors leak');

@@ -15,7 +15,7 @@ import { tf } from '../../src/tensor/tf.js';
 import { backend } from '../../src/tensor/index.js';
 import { nativeActive, nativeStatus } from '../../src/tensor/native/index.js';
 import { batchOffsets } from '../../src/tensor/native/matmul.js';
-import { rng } from '../../src/tensor/reference.js';
+import { assertCloseToFloat64, randomNormal } from './float64-compare.js';
 
 const status = nativeStatus();
 const pureRun = process.env.FLOWLAB_BLAS === '0';
@@ -62,21 +62,6 @@ function product64(a: Float32Array, aShape: number[], b: Float32Array, bShape: n
   return { shape: [...out, m, n], values };
 }
 
-function assertClose(got: tf.Tensor, want: { shape: number[]; values: Float64Array }, what: string): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  const g = got.dataSync();
-  let scale = 1e-6;
-  for (const v of want.values) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < g.length; i++) {
-    assert.ok(Math.abs(g[i] - want.values[i]) <= 2e-6 * scale, `${what}[${i}]: ${g[i]} vs ${want.values[i]}`);
-  }
-}
-
-const random = (shape: number[], seed: number) => {
-  const r = rng(seed);
-  return Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => r.normal());
-};
-
 test('native matMul equals a float64 product: every transpose, batch broadcast, empty shapes', { skip }, async () => {
   await backend.use('wasm', { blas: true });
   assert.ok(nativeActive());
@@ -97,10 +82,10 @@ test('native matMul equals a float64 product: every transpose, batch broadcast, 
         // the operand layouts for these flags: swap the last two axes where transposed
         const la = ta ? [...sa.slice(0, -2), sa[sa.length - 1], sa[sa.length - 2]] : sa;
         const lb = tb ? [...sb.slice(0, -2), sb[sb.length - 1], sb[sb.length - 2]] : sb;
-        const a = random(la, seed++), b = random(lb, seed++);
+        const a = randomNormal(la, seed++), b = randomNormal(lb, seed++);
         const A = tf.tensor(a, la), B = tf.tensor(b, lb);
         const C = tf.matMul(A, B, ta, tb);
-        assertClose(C, product64(a, la, b, lb, ta, tb), `[${la}]${ta ? 'ᵀ' : ''}·[${lb}]${tb ? 'ᵀ' : ''}`);
+        assertCloseToFloat64(C, product64(a, la, b, lb, ta, tb), `[${la}]${ta ? 'ᵀ' : ''}·[${lb}]${tb ? 'ᵀ' : ''}`);
         tf.dispose([A, B, C]);
       }
     }
@@ -124,7 +109,7 @@ test('batch offsets follow NumPy broadcasting', () => {
 
 test('native fused matMul: bias and every activation against float64', { skip }, async () => {
   await backend.use('wasm', { blas: true });
-  const a = random([6, 5], 41), b = random([5, 4], 42), bias = random([4], 43), alpha = random([4], 44);
+  const a = randomNormal([6, 5], 41), b = randomNormal([5, 4], 42), bias = randomNormal([4], 43), alpha = randomNormal([4], 44);
   const base = product64(a, [6, 5], b, [5, 4], false, false);
   const acts: Record<string, (x: number, j: number) => number> = {
     linear: (x) => x,
@@ -141,7 +126,7 @@ test('native fused matMul: bias and every activation against float64', { skip },
       activation: activation as tf.fused.Activation, leakyreluAlpha: 0.1, preluActivationWeights: tf.tensor1d(alpha),
     }));
     const want = base.values.map((v, i) => f(v + bias[i % 4], i % 4));
-    assertClose(y, { shape: [6, 4], values: want }, `fused ${activation}`);
+    assertCloseToFloat64(y, { shape: [6, 4], values: want }, `fused ${activation}`);
     y.dispose();
   }
 });
