@@ -18,7 +18,7 @@
 #define FL_CLONES
 #endif
 
-#define FL_VEC_CHUNK 1024
+#define FL_VEC_CHUNK 256
 
 static double chunk_dot(const double *restrict a, const double *restrict b, int64_t len) {
   double p[8] = {0, 0, 0, 0, 0, 0, 0, 0};
