@@ -10,6 +10,7 @@
  *   conv2d(x, k, y, geometry), conv2dBackpropInput(dy, k, dx, geometry),
  *   conv2dBackpropFilter(x, dy, dk, geometry)
  *                     geometry: Int32Array [n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, top, left]
+ *   dgram(a[], b[], g), dcombine(b[], c, out[])   float64 block-vector kernels (addon_vec.c)
  *   setThreads(n), threads(), blasConfig()
  */
 #include <stdlib.h>
@@ -154,6 +155,8 @@ NAPI_MODULE_INIT() {
       {"conv2d", NULL, fl_napi_conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2dBackpropInput", NULL, fl_napi_conv2d_backprop_input, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2dBackpropFilter", NULL, fl_napi_conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dgram", NULL, fl_napi_dgram, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dcombine", NULL, fl_napi_dcombine, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_enumerable, NULL},

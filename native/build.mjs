@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Builds flowlab's optional native CPU path: native/build/flowlab_native.node, an N-API addon
- * (plain C: addon.c, addon_conv.c, gemm.c, gelu.c, reduce.c, conv.c) linked against the system's OpenBLAS. No node-gyp and no
+ * (plain C: addon.c, addon_conv.c, addon_vec.c, gemm.c, gelu.c, reduce.c, conv.c, vec.c) linked against the system's OpenBLAS. No node-gyp and no
  * download: the C compiler ($CC, else cc or gcc), Node's own node_api.h and libopenblas are all
  * it needs. On Debian/Ubuntu: `apt-get install gcc libopenblas-dev`.
  *
@@ -24,7 +24,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const outAt = process.argv.indexOf('--out');
 const out = outAt > 0 ? process.argv[outAt + 1] : join(here, 'build');
 const target = join(out, 'flowlab_native.node');
-const sources = ['addon.c', 'addon_conv.c', 'gemm.c', 'gelu.c', 'reduce.c', 'conv.c'].map((f) => join(here, f));
+const sources = ['addon.c', 'addon_conv.c', 'addon_vec.c', 'gemm.c', 'gelu.c', 'reduce.c', 'conv.c', 'vec.c'].map((f) => join(here, f));
 const HOW = 'apt-get install gcc libopenblas-dev (or your system\'s OpenBLAS), then npm run build:native (or flowlab doctor --build-native)';
 
 function run(cmd, args) {

@@ -49,4 +49,10 @@ int fl_conv2d_backprop_input(const float *dy, const float *k, float *dx, const f
 /* dk [kh, kw, cin, cout] = the gradient of ⟨dy, conv(x, k)⟩ in k; 0 when out of memory. */
 int fl_conv2d_backprop_filter(const float *x, const float *dy, float *dk, const fl_conv_geometry *g);
 
+/* G[i·nb + j] = a[i]·b[j] over vectors of `len` doubles (float64, chunked: each vector read once). */
+void fl_dgram(const double *const *a, int32_t na, const double *const *b, int32_t nb, int64_t len, double *g);
+
+/* out[r] += Σ_j c[r·n + j]·b[j] for r < m over vectors of `len` doubles (out[r] may be one of the b). */
+void fl_dcombine(const double *const *b, int32_t n, const double *c, double *const *out, int32_t m, int64_t len);
+
 #endif

@@ -1,5 +1,5 @@
 /*
- * Argument helpers shared by the N-API glue files (addon.c, addon_conv.c): typed-array views with
+ * Argument helpers shared by the N-API glue files (addon.c, addon_conv.c, addon_vec.c): typed-array views with
  * type checks, integer arguments, and CHECK, which turns a failed N-API call into a JS error.
  */
 #ifndef FLOWLAB_NAPI_ARGS_H
@@ -57,5 +57,9 @@ static inline int64_t int64_arg(napi_env env, napi_value v) {
 napi_value fl_napi_conv2d(napi_env env, napi_callback_info info);
 napi_value fl_napi_conv2d_backprop_input(napi_env env, napi_callback_info info);
 napi_value fl_napi_conv2d_backprop_filter(napi_env env, napi_callback_info info);
+
+/* The float64 block-vector bindings (addon_vec.c). */
+napi_value fl_napi_dgram(napi_env env, napi_callback_info info);
+napi_value fl_napi_dcombine(napi_env env, napi_callback_info info);
 
 #endif

@@ -100,19 +100,22 @@ export function hessianOperator(P: Problem, w: Point, { preconditioner }: { prec
       if (k === 0) return [];
       const flat = new Float32Array(k * dim);
       vs.forEach((v, j) => {
-        for (let i = 0; i < dim; i++) flat[j * dim + i] = s ? v[i] * s[i] : v[i];
+        if (!s) { flat.set(v, j * dim); return; } // set rounds to float32 exactly as assignment does
+        const o = j * dim;
+        for (let i = 0; i < dim; i++) flat[o + i] = v[i] * s[i];
       });
       const data = tf.tidy(() => (k === 1 ? P.hvp(wt, tf.tensor1d(flat)) : P.hvpBatch(wt, tf.tensor2d(flat, [k, dim]))));
       const [raw] = await readAndDispose([data]);
       op.hvps += k;
       return vs.map((_, j) => {
-        const out = new Float64Array(dim);
-        for (let i = 0; i < dim; i++) {
-          const x = raw[j * dim + i];
-          out[i] = s ? x * s[i] : x;
-        }
-        for (let i = 0; i < dim; i++) {
-          if (!Number.isFinite(out[i])) throw new Error(`${fn}: the Hessian-vector product returned ${out[i]} at index ${i}; the loss is not finite or not twice differentiable at w`);
+        const out = new Float64Array(raw.subarray(j * dim, (j + 1) * dim));
+        if (s) for (let i = 0; i < dim; i++) out[i] *= s[i];
+        // x − x is 0 for every finite x and NaN otherwise: one fast pass, the index only on failure
+        let bad = 0;
+        for (let i = 0; i < dim; i++) bad += out[i] - out[i];
+        if (bad !== 0) {
+          const i = out.findIndex((x) => !Number.isFinite(x));
+          throw new Error(`${fn}: the Hessian-vector product returned ${out[i]} at index ${i}; the loss is not finite or not twice differentiable at w`);
         }
         return out;
       });

@@ -47,8 +47,9 @@ export async function lobpcg(op: SymOperator, { k, tol, maxIter, start, rng, gua
     if (active.length === 0 || it >= maxIter) {
       return { values: thetas.slice(0, k), vectors: X.slice(0, k), residuals: residuals.slice(0, k), iterations: it, converged: active.length === 0 };
     }
-    // P ⟂ X with H·P carried along; then W = active residuals ⟂ [X, P]
-    const Pc = P.map((p) => new Float64Array(p)), HPc = HP.map((h) => new Float64Array(h));
+    // P ⟂ X with H·P carried along, in place (P, HP are this iteration's own fresh combinations,
+    // used nowhere else); then W = active residuals ⟂ [X, P]
+    const Pc = P, HPc = HP;
     orthonormalizeWithImage(Pc, HPc, X, HX);
     const W = active.map((i) => R[i]);
     const { dropped } = gramSchmidt(W, { against: [...X, ...Pc], dropTol: 1e-10 });

@@ -27,6 +27,10 @@ export interface NativeAddon {
   conv2dBackpropInput(dy: Float32Array, k: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   /** dk = ∂⟨dy, conv(x, k)⟩/∂k, same geometry. */
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dk: Float32Array, geometry: Int32Array): void;
+  /** g[i·b.length + j] = a[i]·b[j] in float64 (vectors of one length; chunked, each read once). Absent from addons built before it. */
+  dgram?(a: Float64Array[], b: Float64Array[], g: Float64Array): void;
+  /** out[r] += Σⱼ c[r·b.length + j]·b[j] in float64 (out[r] may be one of the b). Absent from addons built before it. */
+  dcombine?(b: Float64Array[], c: Float64Array, out: Float64Array[]): void;
   setThreads(n: number): void;
   threads(): number;
   blasConfig(): string;
