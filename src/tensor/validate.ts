@@ -49,6 +49,7 @@ export function checkFinite(t: tf.Tensor, where: string, what: string): void {
   const message = `${where}: ${what} contains NaN or Inf; expected finite values ` +
     (what.startsWith('argument') ? '(check how it was computed).' :
       '(the loss or its derivatives overflow at this w: lower the learning rate or check the loss for log(0), division by 0, exp overflow).');
+  if (t.size === 0) return; // nothing to check (and webgpu cannot reduce an empty tensor)
   if (!canReadSync()) {
     deferFiniteCheck(t, message);
     return;

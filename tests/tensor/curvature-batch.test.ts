@@ -93,44 +93,46 @@ for (const be of testBackends()) {
   });
 }
 
-test('explicit pairs, k = 0, and a chunked fromModel Problem agree with the unbatched methods', async () => {
-  await backend.use('wasm');
-  const m = mlp('tanh', 'mse', { seed: 2 });
-  const P = problem(m.loss, { dim: m.dim });
-  const w = tf.tensor1d(m.w0);
-  const U = tf.tensor2d(unitRows(3, m.dim, 5).map((u) => Array.from(u)));
-  const rows = tf.unstack(U) as Tensor1D[];
-  const b = P.curvatureGradBatch!(w, U, [[2, 0], [1, 1]]);
-  assert.deepEqual(b.curvatureGrad.shape, [2, m.dim]);
-  for (const [q, [i, j]] of [[2, 0], [1, 1]].entries()) {
-    const single = P.curvatureGrad(w, rows[i], rows[j]);
-    assert.ok(relErr((await read(b.curvatureGrad)).subarray(q * m.dim, (q + 1) * m.dim), await read(single)) < 1e-5, `pair (${i}, ${j})`);
-    single.dispose();
-  }
-  const empty = P.curvatureGradBatch!(w, tf.zeros([0, m.dim]) as Tensor2D);
-  assert.deepEqual([empty.hvp.shape, empty.curvatureGrad.shape], [[0, m.dim], [0, m.dim]]);
-  assert.ok(relErr(await read(empty.grad), await read(b.grad)) < 1e-6);
-  tf.dispose([w, U, ...rows, b.loss, b.grad, b.hvp, b.curvatureGrad, empty.loss, empty.grad, empty.hvp, empty.curvatureGrad]);
+for (const be of testBackends()) {
+  test(`explicit pairs, k = 0 (empty U: webgpu cannot sum an empty tensor), and a chunked fromModel Problem agree with the unbatched methods on ${be}`, async () => {
+    await backend.use(be);
+    const m = mlp('tanh', 'mse', { seed: 2 });
+    const P = problem(m.loss, { dim: m.dim });
+    const w = tf.tensor1d(m.w0);
+    const U = tf.tensor2d(unitRows(3, m.dim, 5).map((u) => Array.from(u)));
+    const rows = tf.unstack(U) as Tensor1D[];
+    const b = P.curvatureGradBatch!(w, U, [[2, 0], [1, 1]]);
+    assert.deepEqual(b.curvatureGrad.shape, [2, m.dim]);
+    for (const [q, [i, j]] of [[2, 0], [1, 1]].entries()) {
+      const single = P.curvatureGrad(w, rows[i], rows[j]);
+      assert.ok(relErr((await read(b.curvatureGrad)).subarray(q * m.dim, (q + 1) * m.dim), await read(single)) < 1e-5, `pair (${i}, ${j})`);
+      single.dispose();
+    }
+    const empty = P.curvatureGradBatch!(w, tf.zeros([0, m.dim]) as Tensor2D);
+    assert.deepEqual([empty.hvp.shape, empty.curvatureGrad.shape], [[0, m.dim], [0, m.dim]]);
+    assert.ok(relErr(await read(empty.grad), await read(b.grad)) < 1e-6);
+    tf.dispose([w, U, ...rows, b.loss, b.grad, b.hvp, b.curvatureGrad, empty.loss, empty.grad, empty.hvp, empty.curvatureGrad]);
 
-  // fromModel splits the data into chunks and sums each quantity with the chunks' weights
-  const model = modelMlp({ input: 5, hidden: [4], output: 3, activation: 'gelu' });
-  const x = tf.randomNormal([10, 5], 0, 1, 'float32', 3);
-  const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1, 2, 0], 'int32'), 3).toFloat();
-  const whole = fromModel(model, { x, y }, 'mse');
-  const parts = fromModel(model, { x, y }, 'mse', { chunk: 3 });
-  const wm = tf.tensor1d(model.init(1));
-  const Um = tf.tensor2d(unitRows(2, model.numParams, 9).map((u) => Array.from(u)));
-  const [bw, bp] = [whole.curvatureGradBatch!(wm, Um), parts.curvatureGradBatch!(wm, Um)];
-  for (const key of ['loss', 'grad', 'hvp', 'curvatureGrad'] as const) {
-    assert.ok(relErr(await read(bp[key]), await read(bw[key])) < 1e-5, `chunked ${key}`);
-  }
-  const r0 = tf.unstack(Um) as Tensor1D[];
-  const single = parts.curvatureGrad(wm, r0[0], r0[1]);
-  assert.ok(relErr((await read(bp.curvatureGrad)).subarray(model.numParams, 2 * model.numParams), await read(single)) < 1e-5);
-  tf.dispose([bw.loss, bw.grad, bw.hvp, bw.curvatureGrad, bp.loss, bp.grad, bp.hvp, bp.curvatureGrad, single, ...r0, wm, Um, x, y]);
-  whole.dispose();
-  parts.dispose();
-});
+    // fromModel splits the data into chunks and sums each quantity with the chunks' weights
+    const model = modelMlp({ input: 5, hidden: [4], output: 3, activation: 'gelu' });
+    const x = tf.randomNormal([10, 5], 0, 1, 'float32', 3);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1, 2, 0], 'int32'), 3).toFloat();
+    const whole = fromModel(model, { x, y }, 'mse');
+    const parts = fromModel(model, { x, y }, 'mse', { chunk: 3 });
+    const wm = tf.tensor1d(model.init(1));
+    const Um = tf.tensor2d(unitRows(2, model.numParams, 9).map((u) => Array.from(u)));
+    const [bw, bp] = [whole.curvatureGradBatch!(wm, Um), parts.curvatureGradBatch!(wm, Um)];
+    for (const key of ['loss', 'grad', 'hvp', 'curvatureGrad'] as const) {
+      assert.ok(relErr(await read(bp[key]), await read(bw[key])) < 1e-5, `chunked ${key}`);
+    }
+    const r0 = tf.unstack(Um) as Tensor1D[];
+    const single = parts.curvatureGrad(wm, r0[0], r0[1]);
+    assert.ok(relErr((await read(bp.curvatureGrad)).subarray(model.numParams, 2 * model.numParams), await read(single)) < 1e-5);
+    tf.dispose([bw.loss, bw.grad, bw.hvp, bw.curvatureGrad, bp.loss, bp.grad, bp.hvp, bp.curvatureGrad, single, ...r0, wm, Um, x, y]);
+    whole.dispose();
+    parts.dispose();
+  });
+}
 
 test('bad input names the argument; no tensors leak over repeated calls, failing ones included', async () => {
   await backend.use('wasm');
