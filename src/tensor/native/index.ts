@@ -4,7 +4,8 @@
  * ./matmul.ts), Conv2D, Conv2DBackpropInput and (new on wasm) Conv2DBackpropFilter on im2col +
  * OpenBLAS (./conv.ts), Sum and Mean (./reduce.ts), the fused GELU kernel (../gelu.ts) and the finite checks of
  * every Problem method on vectorised C, all on zero-copy views of the wasm heap, with OpenBLAS using
- * every core by default.
+ * every core by default; Tanh keeps the wasm kernel and remembers its last results by input
+ * content (./memo.ts: the safe gradients recompute tanh of the same pre-activation many times).
  *
  * Selection: on by default on wasm when the addon loads; off with `backend.use('wasm', { blas: false })`
  * or FLOWLAB_BLAS=0. `backend.info()` says which (device string, threads).
@@ -15,6 +16,7 @@ import { nativeAddon, nativeStatus, type NativeAddon } from './addon.js';
 import { nativeBatchMatMul, nativeFusedMatMul, type WasmBackend } from './matmul.js';
 import { nativeMean, nativeSum } from './reduce.js';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './conv.js';
+import { memoizedUnary } from './memo.js';
 
 export { nativeStatus, type NativeStatus } from './addon.js';
 
@@ -57,6 +59,7 @@ export function enableNative({ threads = defaultBlasThreads() }: { threads?: num
     swap(tf.Mean, nativeMean, addon);
     swap(tf.Conv2D, nativeConv2D, addon);
     swap(tf.Conv2DBackpropInput, nativeConv2DBackpropInput, addon);
+    swap(tf.Tanh, (_addon, fallback) => memoizedUnary(fallback), addon);
     if (!tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')) {
       tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: nativeConv2DBackpropFilter(addon) });
       added.push(tf.Conv2DBackpropFilter);
