@@ -7,7 +7,7 @@
 import { Script } from 'node:vm';
 import type { EngineReply, MimeBundle } from '../contract.js';
 import { cellMaps, errorInfo, isInterrupt, KeyboardInterrupt } from './errors.js';
-import { noteInterrupt } from './interrupt.js';
+import { noteInterrupt, watchdogRun } from './interrupt.js';
 import { toBundle } from './runtime/display.js';
 import { importForCell } from './runtime/modules.js';
 import { cellScope } from './runtime/output.js';
@@ -56,7 +56,10 @@ export async function runCell(ts: TypeScript, o: RunOptions): Promise<ExecuteRep
   try {
     const g = globalThis as Record<string, unknown>;
     g.__fl_m = compiled.imports.length ? await Promise.all(compiled.imports.map((s) => importForCell(s, o.cwd))) : [];
-    let value = cellScope.run({ parent: o.id }, () => script.runInThisContext({ breakOnSigint: compiled.watchdog, displayErrors: false }));
+    // breakOnSigint only where the engine could not instrument the code: its edges are not SIGINT-safe (./interrupt.ts)
+    let value = cellScope.run({ parent: o.id }, () => (compiled.watchdog
+      ? watchdogRun(o.flag, () => script.runInThisContext({ breakOnSigint: true, displayErrors: false }))
+      : script.runInThisContext({ displayErrors: false })));
     if (compiled.isAsync) {
       const p = value as Promise<{ v: unknown } | undefined>;
       p.catch(() => undefined); // an interrupted cell may reject later: never an unhandled rejection

@@ -7,6 +7,7 @@
 - the race of an interrupt with a cell's start: the kernel publishes busy as soon as it hands a cell
   to its engine, which may not have started it yet; 120 interrupts at random offsets after busy
   (signal and interrupt_request) must each stop their cell within 1 s, and never the next cell;
+- a storm of SIGINTs (every 1-3 ms) over short cells never kills the kernel;
 - the heartbeat answers while a synchronous cell blocks the main thread;
 - after a figure started Chromium (static PNG), SIGINT still only interrupts the cell;
 - thrown errors, unhandled rejections, errors thrown from timers, syntax and type errors leave
@@ -161,6 +162,41 @@ class InterruptTests(unittest.TestCase):
                 break
         self.assertEqual(lost, [], "interrupts that did not stop their cell within 1 s (trial, how, seconds)")
         self.assertEqual(self.value("raced * 6"), "42")
+
+    def test_sigint_storm_never_kills_the_kernel(self):
+        """SIGINT to the kernel's process group every 1-3 ms (as killpg from jupyter_client) while
+        short cells run, many of them interrupted: the kernel must stay alive and keep its state.
+        vm's breakOnSigint sets SIGINT to exit the process at the edges of each run
+        (node_watchdog.cc), so a kernel that ran its post-interrupt probes or ordinary cells under
+        breakOnSigint died here (exit 130) within seconds."""
+        self.value("let stormKept = 7")
+        stop = threading.Event()
+        sent = [0]
+
+        def storm():
+            rng = random.Random()
+            while not stop.is_set():
+                self.km.interrupt_kernel()
+                sent[0] += 1
+                time.sleep(rng.uniform(0.001, 0.003))
+
+        t = threading.Thread(target=storm, daemon=True)
+        t.start()
+        statuses = []
+        try:
+            end = time.monotonic() + 4
+            while time.monotonic() < end:
+                reply, _ = self.run_cell("let s = 0;\nfor (let i = 0; i < 20000; i++) s += i;\ns", timeout=10)
+                statuses.append(reply.get("ename") if reply["status"] == "error" else "ok")
+                self.assertIn(statuses[-1], ("ok", "KeyboardInterrupt"), reply)
+        finally:
+            stop.set()
+            t.join()
+        self.assertGreater(sent[0], 300, "the storm sent too few signals to mean anything")
+        self.assertTrue(self.km.is_alive(), f"the kernel died under {sent[0]} SIGINTs")
+        time.sleep(0.3)  # the last signals land while no cell runs: they must be dropped
+        self.assertEqual(self.value("stormKept * 6"), "42")
+        self.assertIn("KeyboardInterrupt", statuses, "no cell was interrupted: the storm never hit a running cell")
 
     def figure_has_png(self, n):
         reply, out = self.run_cell(f"fl.plot.lines([{{ x: 0, y: {n} }}, {{ x: 1, y: {n + 1} }}], {{ x: 'x', y: 'y' }})", timeout=90)
