@@ -8,6 +8,7 @@ import { Script } from 'node:vm';
 import type { EngineReply, MimeBundle } from '../contract.js';
 import { cellMaps, errorInfo, isInterrupt, KeyboardInterrupt } from './errors.js';
 import { noteInterrupt, watchdogRun } from './interrupt.js';
+import { interruptRaised } from '../contract.js';
 import { toBundle } from './runtime/display.js';
 import { importForCell } from './runtime/modules.js';
 import { cellScope } from './runtime/output.js';
@@ -16,11 +17,22 @@ import type { TypeScript } from './typescript.js';
 
 type ExecuteReply = Extract<EngineReply, { kind: 'execute' }>;
 
-/** Awaits `p`, rejecting with KeyboardInterrupt as soon as the flag is set. */
+/** How long an awaited promise may still settle after an interrupt (a library that polls interruptRequested() returns cleanly). */
+const SETTLE_GRACE_MS = 150;
+
+/**
+ * Awaits `p`, rejecting with KeyboardInterrupt once an interrupt is raised (the flag holds the id
+ * of the request it is aimed at: any non-zero value, kernel/contract.ts) and `p` has not settled
+ * within SETTLE_GRACE_MS: a library loop that saw interruptRequested() and returned still has its
+ * result assigned, while a never-settling await stops.
+ */
 function untilInterrupted<T>(p: Promise<T>, flag: Int32Array): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    let seenAt = 0;
     const timer = setInterval(() => {
-      if (Atomics.load(flag, 0) === 1) { clearInterval(timer); reject(new KeyboardInterrupt()); }
+      if (!interruptRaised(flag)) return;
+      seenAt ||= performance.now();
+      if (performance.now() - seenAt >= SETTLE_GRACE_MS) { clearInterval(timer); reject(new KeyboardInterrupt()); }
     }, 15);
     p.then((v) => { clearInterval(timer); resolve(v); }, (e) => { clearInterval(timer); reject(e); });
   });
