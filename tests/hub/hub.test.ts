@@ -35,11 +35,11 @@ test('flowlab on a JupyterHub: kernelspec, a sweep over named servers with one s
     const specFile = join(prefix, 'share', 'jupyter', 'kernels', 'flowlab', 'kernel.json');
     const spec = JSON.parse(readFileSync(specFile, 'utf8')) as { argv: string[] };
 
-    const [A, B] = await Promise.all([
-      startHub(join(dir, 'hub-a'), { namedServers: true, prefix, token: 'tok-admin-a' }),
-      startHub(join(dir, 'hub-b'), { namedServers: false, prefix, token: 'tok-admin-b' }),
-    ]);
-    hubs.push(A, B);
+    // One after the other, each registered at once: a hub that fails to start must not leave the other running.
+    const A = await startHub(join(dir, 'hub-a'), { namedServers: true, prefix, token: 'tok-admin-a' });
+    hubs.push(A);
+    const B = await startHub(join(dir, 'hub-b'), { namedServers: false, prefix, token: 'tok-admin-b' });
+    hubs.push(B);
 
     // A named server started through the REST API lists that kernelspec (checked without flowlab's client).
     assert.equal((await hubApi(A, 'POST', 'users/teacher')).status, 201);

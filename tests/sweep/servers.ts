@@ -15,13 +15,23 @@ import { kernelArgv, repoRoot } from '../kernel/helpers.js';
 export interface TestServer { url: string; token: string; child: ChildProcess; runtimeDir: string; kill(): void }
 
 /** A free loopback TCP port. */
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => res(port)); });
-  });
+export async function freePort(): Promise<number> {
+  // A port is free only until someone binds it: never hand the same one out twice in a process
+  // (two hubs started together once got a proxy API port that the other hub's proxy then took).
+  for (;;) {
+    const port = await new Promise<number>((res, rej) => {
+      const s = createServer();
+      s.on('error', rej);
+      s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => res(port)); });
+    });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
+
+const handedOut = new Set<number>();
 
 /** Kills (SIGKILL, by pid) every process whose command line mentions `needle`. */
 export function killProcessesMentioning(needle: string): number {
