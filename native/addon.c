@@ -18,13 +18,7 @@
 #include "kernels.h"
 
 static napi_value gemm(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value argv[10];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 10) {
-    napi_throw_error(env, NULL, "flowlab native: gemm takes 10 arguments");
-    return NULL;
-  }
+  ARGS(10, "gemm");
   size_t la, lb, lc, loa, lob;
   const float *a = typed(env, argv[0], napi_float32_array, &la, "a");
   if (!a) return NULL;
@@ -53,13 +47,7 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
 }
 
 static napi_value gelu(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 4) {
-    napi_throw_error(env, NULL, "flowlab native: gelu takes 4 arguments");
-    return NULL;
-  }
+  ARGS(4, "gelu");
   size_t lx, ls = 0, ly;
   const float *x = typed(env, argv[0], napi_float32_array, &lx, "x");
   if (!x) return NULL;
@@ -82,13 +70,7 @@ static napi_value gelu(napi_env env, napi_callback_info info) {
 }
 
 static napi_value sum(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 5) {
-    napi_throw_error(env, NULL, "flowlab native: sum takes 5 arguments");
-    return NULL;
-  }
+  ARGS(5, "sum");
   size_t lx, ly;
   const float *x = typed(env, argv[0], napi_float32_array, &lx, "x");
   if (!x) return NULL;

@@ -11,13 +11,7 @@ enum { FORWARD, BACKPROP_INPUT, BACKPROP_FILTER };
 
 /* conv2d(x, k, y, g), conv2dBackpropInput(dy, k, dx, g), conv2dBackpropFilter(x, dy, dk, g). */
 static napi_value conv(napi_env env, napi_callback_info info, int which) {
-  size_t argc = 4;
-  napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 4) {
-    napi_throw_error(env, NULL, "flowlab native: conv2d takes 4 arguments");
-    return NULL;
-  }
+  ARGS(4, "conv2d");
   static const char *names[3][3] = {{"x", "filter", "y"}, {"dy", "filter", "dx"}, {"x", "dy", "dfilter"}};
   size_t l0, l1, l2, lg;
   const float *in0 = typed(env, argv[0], napi_float32_array, &l0, names[which][0]);

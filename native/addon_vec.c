@@ -42,13 +42,7 @@ static double **vectors(napi_env env, napi_value arr, const char *name, uint32_t
 }
 
 napi_value fl_napi_dgram(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 3) {
-    napi_throw_error(env, NULL, "flowlab native: dgram takes 3 arguments");
-    return NULL;
-  }
+  ARGS(3, "dgram");
   uint32_t na = 0, nb = 0;
   size_t la = 0, lb = 0, lg = 0;
   double **a = vectors(env, argv[0], "a", &na, &la);
@@ -66,13 +60,7 @@ napi_value fl_napi_dgram(napi_env env, napi_callback_info info) {
 }
 
 napi_value fl_napi_dcombine(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 3) {
-    napi_throw_error(env, NULL, "flowlab native: dcombine takes 3 arguments");
-    return NULL;
-  }
+  ARGS(3, "dcombine");
   uint32_t n = 0, m = 0;
   size_t lb = 0, lo = 0, lc = 0;
   double **b = vectors(env, argv[0], "b", &n, &lb);

@@ -17,6 +17,16 @@
     }                                                                \
   } while (0)
 
+/* Declares napi_value argv[n] holding the call's arguments; a call with another count throws "NAME takes n arguments". */
+#define ARGS(n, name)                                                              \
+  size_t argc = (n);                                                               \
+  napi_value argv[(n)];                                                            \
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));                     \
+  if (argc != (n)) {                                                               \
+    napi_throw_error(env, NULL, "flowlab native: " name " takes " #n " arguments"); \
+    return NULL;                                                                   \
+  }
+
 /* The data pointer and length of a typed array of the wanted type; NULL (with a JS error) otherwise. */
 static inline void *typed(napi_env env, napi_value v, napi_typedarray_type want, size_t *length, const char *name) {
   bool is = false;
