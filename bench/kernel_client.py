@@ -96,10 +96,11 @@ def main():
         if not shell.poll(60_000) or session.recv(shell, mode=0)[1] is None:
             raise TimeoutError("no kernel_info_reply within 60 s")
         result["startup"] = (time.perf_counter() - t0) * 1000
-        # PUB/SUB drops what was published before the subscription was live: wait for IOPub.
+        # PUB/SUB drops what was published before the subscription was live: wait for IOPub,
+        # asking every 50 ms (a coarser retry would add up to its own period to 'first').
         while True:
             try:
-                request("kernel_info_request", {}, timeout=0.2)
+                request("kernel_info_request", {}, timeout=0.05)
                 break
             except TimeoutError:
                 pass

@@ -1,12 +1,13 @@
 /**
  * The kernel process: the main thread hosts the execution engine (so `vm`'s breakOnSigint can
- * stop synchronous cells) and a worker thread owns the wire protocol (kernel/protocol/worker.ts).
+ * stop synchronous cells) and a worker thread owns the wire protocol (kernel/protocol/worker.cts).
  *
- * Startup is ordered for a fast kernel_info_reply, then a hot first cell: the worker boots, binds
- * the sockets and answers kernel_info with the CPU to itself; when it says 'warm' (right after the
- * first kernel_info_reply, or 300 ms after binding), this thread imports the engine, loads the
- * TypeScript compiler (from V8's code cache) and warms up the cell path (kernel/engine/warmup.ts).
- * Loading it at 'bound' instead made the first reply ~50% slower on a busy 2-core machine.
+ * Startup is ordered for a fast kernel_info_reply, then a fast first cell: the worker boots and
+ * binds the sockets while this thread waits (loading the TypeScript compiler alongside made the
+ * worker's start ~40% slower on this 2-core machine); once they are bound ('bound') — a client
+ * that connected before that reaches them only at its next reconnect attempt, up to 100 ms
+ * later — this thread imports the engine, loads the TypeScript compiler (from V8's code cache)
+ * and warms up the cell path (kernel/engine/warmup.ts), while the worker answers kernel_info.
  *
  * SIGINT never kills the kernel. The engine's listener aims it at the cell running when the main
  * thread gets to it (kernel/engine/interrupt.ts); the SIGINT sentinel relays the same signal to
@@ -70,7 +71,8 @@ export async function startKernel(connectionFile: string, { engineModule }: Star
 
   const here = dirname(fileURLToPath(import.meta.url));
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const workerFile = join(here, 'protocol', `worker${ext}`);
+  // The worker's entry is CommonJS (it binds before any ES module loads): worker.cts / worker.cjs.
+  const workerFile = join(here, 'protocol', `worker.c${ext.slice(1)}`);
   const workerData = { connectionFile, interruptBuffer };
   // Running from sources (tsx): Node 20 workers do not inherit the loader, so register it first.
   const worker = ext === '.ts'
@@ -102,13 +104,22 @@ export async function startKernel(connectionFile: string, { engineModule }: Star
     worker.postMessage({ type: 'reply', ...reply });
   };
 
+  let bound = false;
   await new Promise<void>((resolve, reject) => {
     worker.on('message', (m: { type: string; request?: EngineRequest; code?: number; message?: string }) => {
-      if (m.type === 'engineRequest' && m.request) void run(m.request);
-      else if (m.type === 'warm') void loadEngine().catch((err: Error) => log(`engine failed to load: ${err.stack ?? err}`));
-      else if (m.type === 'bound') resolve();
-      else if (m.type === 'exit') process.exit(m.code ?? 0);
-      else if (m.type === 'fatal') reject(new Error(m.message));
+      if (m.type === 'engineRequest' && m.request) {
+        void run(m.request);
+      } else if (m.type === 'bound') {
+        bound = true;
+        resolve();
+        void loadEngine().catch((err: Error) => log(`engine failed to load: ${err.stack ?? err}`));
+      } else if (m.type === 'exit') {
+        process.exit(m.code ?? 0);
+      } else if (m.type === 'fatal') {
+        if (!bound) return reject(new Error(m.message));
+        log(`protocol worker failed after binding: ${m.message}`);
+        process.exit(1);
+      }
     });
     worker.on('error', (err) => {
       log(`protocol worker crashed: ${err.stack ?? err}`);

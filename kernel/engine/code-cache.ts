@@ -12,6 +12,7 @@
  * is rewritten), so a wrong cache can only cost time, never change behaviour. Writes are atomic
  * (temporary file, then rename): kernels started together never read a torn file.
  */
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
@@ -63,7 +64,10 @@ export function requireCached<T>(specifier: string, from: string): CachedModule<
       cachedData = readFileSync(target);
     }
   } catch { /* no cache yet */ }
-  const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
+  // TypeScript's compiler is pure ASCII: a one-byte string straight from the bytes, not a UTF-8
+  // decode of 9 MB (10 ms against 20-30 ms here).
+  const bytes = readFileSync(file);
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8').replace(/^#!.*/, '');
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
   const mod = new Module(file);
   mod.filename = file;

@@ -6,17 +6,19 @@
  * arrow functions, destructuring, imports, top-level await — plus a few vm runs and result
  * formattings, one small step (a few ms cold, well under 1 ms warm) per macrotask:
  *
- *  - from engine creation on (the kernel starts it right after its first kernel_info_reply), as
+ *  - from engine creation on (the kernel creates the engine as soon as its sockets are bound), as
  *    long as no request is waiting or running;
  *  - once a request has arrived, only after the engine has been idle for `idleMs`, so that cells
- *    sent back to back never queue behind a step.
+ *    sent back to back never queue behind a step — unless a request is waiting for the first
+ *    phase (`hurry`): then its steps run back to back.
  *
- * Two phases. The first `readySteps` (96, ~0.1 s of CPU) make the first cells several times faster
- * than cold; the engine's first requests wait for them (engineWarmup), and `onReady` runs then (the
- * kernel saves TypeScript's code cache, so the next process also skips compiling what they used).
- * The rest, up to `steps` (1,000), only run in quiet moments — a person reading an output — and
- * bring V8 to where it has optimized nearly all of the parser: a 50-line class cell then costs the
- * kernel ~1.2 ms of CPU in all, against ~3 ms after the first phase alone (measured on a 2-core
+ * Two phases. The first `readySteps` (96, ~0.1 s of CPU) make cells several times faster than
+ * cold; large cells wait for them (engineWarmup), small ones do not (they compile in well under a
+ * millisecond even on a cold parser), and `onReady` runs then (the kernel saves TypeScript's code
+ * cache, so the next process also skips compiling what they used). The rest, up to `steps`
+ * (1,000), only run in quiet moments — a person reading an output — and bring V8 to where it has
+ * optimized nearly all of the parser: a 50-line class cell then costs the kernel ~1.2 ms of CPU
+ * in all, against ~3 ms after the first phase alone (measured on a 2-core
  * machine). Clients that send cells back to back never give them a moment, so they never pay.
  */
 import { Script } from 'node:vm';
@@ -38,6 +40,8 @@ export interface WarmupOptions {
   steps?: number;
   /** Runs once after readySteps steps. */
   onReady?(): void;
+  /** Runs after every step with the number of steps done (diagnostics, tests). */
+  onStep?(done: number): void;
 }
 
 /** A notebook-like cell, different for every k (so nothing comes from a cache). */
@@ -103,32 +107,52 @@ export function warmedUp(): Promise<void> {
 const RUNS = [new Script('[1, 2, 3].map((x) => x * 2).reduce((a, b) => a + b, 0)', { filename: '<warm-up>' })];
 const VALUES: unknown[] = [2, 'text', { a: 1, b: [1, 2] }, [1, 2, 3], null, undefined, 1.5];
 
+/** A running warm-up. */
+export interface Warmup {
+  /** Stops it (warmedUp() resolves). */
+  stop(): void;
+  /** While on, first-phase steps run back to back whenever nothing is busy (a request waits for them). */
+  hurry(on: boolean): void;
+}
+
 /**
- * Starts the warm-up (see the module comment); returns a function that stops it.
- * @example const stop = startWarmup(ts, { busy: () => active > 0, lastActivity: () => lastEnd })
+ * Starts the warm-up (see the module comment).
+ * @example const w = startWarmup(ts, { busy: () => active > 0, lastActivity: () => lastEnd }); w.stop();
  */
-export function startWarmup(ts: TypeScript, { busy, lastActivity, idleMs = 100, readySteps = 96, steps = 1000, onReady }: WarmupOptions): () => void {
+export function startWarmup(ts: TypeScript, { busy, lastActivity, idleMs = 100, readySteps = 96, steps = 1000, onReady, onStep }: WarmupOptions): Warmup {
   const ready = Math.min(readySteps, steps);
   let k = 0;
   let stopped = false;
+  let hurried = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let immediate: ReturnType<typeof setImmediate> | undefined;
   let resolve = (): void => undefined;
   finished = new Promise<void>((r) => (resolve = r));
-  const step = (): void => {
+  const later = (ms: number): void => {
+    (timer = setTimeout(step, ms)).unref?.();
+  };
+  const now = (): void => {
+    if (stopped || immediate) return;
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    immediate = setImmediate(step);
+  };
+  function step(): void {
+    immediate = undefined;
     timer = undefined;
     if (stopped) return;
+    const rushing = hurried && k < ready;
+    if (busy()) return later(rushing ? 1 : idleMs);
     const quietFor = performance.now() - lastActivity();
-    if (busy() || (lastActivity() > 0 && quietFor < idleMs)) {
-      timer = setTimeout(step, busy() ? idleMs : idleMs - quietFor);
-      timer.unref?.();
-      return;
-    }
+    if (!rushing && lastActivity() > 0 && quietFor < idleMs) return later(idleMs - quietFor);
     try {
       compileUncached(ts, warmupCell(k));
       if (k % 8 === 7) for (const s of RUNS) s.runInThisContext();
       void toBundle(VALUES[k % VALUES.length]);
     } catch { /* warm-up only: a failure costs speed, never correctness */ }
-    if (++k === ready) {
+    k++;
+    onStep?.(k);
+    if (k === ready) {
       onReady?.();
       resolve();
     }
@@ -138,22 +162,29 @@ export function startWarmup(ts: TypeScript, { busy, lastActivity, idleMs = 100, 
     }
     // The second phase never keeps a process alive on its own (an in-process notebook run ends):
     // an unref'd timer, since an unref'd immediate would wait for the next I/O event to run.
-    if (k < ready) setImmediate(step);
-    else setTimeout(step, 0).unref();
-  };
+    if (k < ready) now();
+    else later(0);
+  }
   if (ready <= 0) resolve();
-  if (steps <= 0) return () => undefined;
-  setImmediate(step);
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    resolve();
+  if (steps <= 0) return { stop: () => undefined, hurry: () => undefined };
+  now();
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      if (immediate) clearImmediate(immediate);
+      resolve();
+    },
+    hurry(on) {
+      hurried = on;
+      if (on && k < ready) now();
+    },
   };
 }
 
 /** An engine's warm-up: see engineWarmup. */
 export interface EngineWarmup {
-  /** undefined once warm (start the request now), else a promise: the warm-up is done or waitMs passed. */
+  /** undefined once warm (start the request now), else a promise: the first phase is done or waitMs passed. */
   gate(): Promise<void> | undefined;
   /** Marks a request as running (steps wait) and, with end(), as finished. */
   begin(): void;
@@ -164,10 +195,10 @@ export interface EngineWarmup {
 
 /**
  * Runs the warm-up for one engine once TypeScript has loaded (`ts` resolves), counting the
- * engine's running requests and the ones on their way (`pendingRequests`) as busy time. The first
- * requests wait for its first phase through gate(), at most `waitMs` (default 500: that phase
- * takes ~0.1 s of CPU and is usually done before a client's first cell arrives; on a crowded
- * machine a first cell waiting a little beats every later cell running on a cold parser).
+ * engine's running requests and the ones on their way (`pendingRequests`) as busy time. Requests
+ * the engine holds back through gate() wait for the first phase, at most `waitMs` (default 500:
+ * that phase takes ~0.1 s of CPU; on a crowded machine a large first cell waiting a little beats
+ * every later cell running on a cold parser); meanwhile the steps run back to back.
  * @example const w = engineWarmup(preloadTypeScript(), { pendingRequests: () => 0 }); await w.gate();
  */
 export function engineWarmup(ts: Promise<TypeScript | undefined>, { pendingRequests = () => 0, steps, waitMs = 500, onReady }: { pendingRequests?: () => number; steps?: number; waitMs?: number; onReady?: () => void } = {}): EngineWarmup {
@@ -175,23 +206,28 @@ export function engineWarmup(ts: Promise<TypeScript | undefined>, { pendingReque
   let lastEnd = 0;
   let warm = false;
   let stopped = false;
-  let stop: (() => void) | undefined;
+  let running: Warmup | undefined;
   const started = ts.then((t) => {
     if (!t || stopped) return;
-    stop = startWarmup(t, { busy: () => active > 0 || pendingRequests() > 0, lastActivity: () => lastEnd, ...(steps !== undefined ? { steps } : {}), onReady });
+    running = startWarmup(t, { busy: () => active > 0 || pendingRequests() > 0, lastActivity: () => lastEnd, ...(steps !== undefined ? { steps } : {}), onReady });
     void warmedUp().then(() => { warm = true; });
   }, () => undefined);
   const wait = async (): Promise<void> => {
     await started;
+    running?.hurry(true);
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([warmedUp(), new Promise<void>((r) => { timer = setTimeout(r, waitMs); })]);
     clearTimeout(timer);
+    running?.hurry(false);
     warm = true;
   };
   return {
     gate: () => (warm ? undefined : wait()),
     begin() { active++; },
     end() { active--; lastEnd = performance.now(); },
-    stop() { stopped = true; stop?.(); },
+    stop() {
+      stopped = true;
+      running?.stop();
+    },
   };
 }

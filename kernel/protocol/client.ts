@@ -3,7 +3,7 @@
  * benchmarks and scripted checks against any kernel that speaks the messaging protocol.
  */
 import { randomUUID } from 'node:crypto';
-import { endpoint, type Channel, type ConnectionInfo } from './connection.js';
+import { endpoint, type Channel, type ConnectionInfo } from './connection.cjs';
 import { Outbox } from './outbox.js';
 import { parseFrames, Signer, toFrames, type Header } from './wire.js';
 

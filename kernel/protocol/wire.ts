@@ -6,7 +6,8 @@
  * where hmac = HMAC(key, header ‖ parent_header ‖ metadata ‖ content) in lowercase hex
  * (Jupyter messaging spec 5.3, "The Wire Protocol"). An empty key disables signing.
  */
-import { createHmac, getHashes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hmacAlgorithm } from './connection.cjs';
 
 /** Separates routing identities from the signed message body. */
 export const DELIMITER = '<IDS|MSG>';
@@ -49,12 +50,7 @@ export class Signer {
    * @example new Signer('a0436f6c-1916-498b-8eb9-e81ab9368e84').sign([h, p, m, c])
    */
   constructor(private readonly key: string, scheme = 'hmac-sha256') {
-    const match = /^hmac-([a-z0-9-]+)$/i.exec(scheme);
-    const algorithm = match?.[1]?.toLowerCase() ?? '';
-    if (!getHashes().includes(algorithm)) {
-      throw new Error(`signature_scheme: expected 'hmac-<hash>' with a hash Node supports (e.g. 'hmac-sha256'), got '${scheme}'. Fix the connection file.`);
-    }
-    this.algorithm = algorithm;
+    this.algorithm = hmacAlgorithm(scheme);
   }
 
   /** True when a key is set (messages are signed and checked). */

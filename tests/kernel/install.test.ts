@@ -1,9 +1,10 @@
 /**
- * `flowlab install` / `uninstall` / `--help` through the built CLI, checked with Jupyter's own
+ * `flowlab install` / `uninstall` / `--help` / `kernel` start-up errors through the built CLI, checked with Jupyter's own
  * tools (`jupyter kernelspec list --json`) and an independent PNG decoder (Python's zlib).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -103,4 +104,30 @@ test('flowlab --help lists the commands; help CMD shows usage; unknown commands 
   const noFile = await flowlab(['kernel']);
   assert.equal(noFile.code, 2);
   assert.match(noFile.stderr, /--connection-file is required/);
+});
+
+test('flowlab kernel refuses a bad connection file or a taken port, naming the problem and the fix', { timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowlab-kernel-start-'));
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  try {
+    const file = (over: Record<string, unknown>) => {
+      const path = join(dir, `${Object.keys(over).join('-')}.json`);
+      writeFileSync(path, JSON.stringify({ transport: 'tcp', ip: '127.0.0.1', key: 'k', signature_scheme: 'hmac-sha256', shell_port: 0, control_port: 0, iopub_port: 0, stdin_port: 0, hb_port: 0, ...over }));
+      return path;
+    };
+    const missing = await flowlab(['kernel', '--connection-file', join(dir, 'absent.json')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /could not read JSON from .*absent\.json.*Pass the file your Jupyter client wrote/);
+    const scheme = await flowlab(['kernel', '--connection-file', file({ signature_scheme: 'hmac-nope' })]);
+    assert.equal(scheme.code, 1);
+    assert.match(scheme.stderr, /signature_scheme: expected 'hmac-<hash>'.*got 'hmac-nope'\. Fix the connection file/);
+    const port = (taken.address() as { port: number }).port;
+    const busy = await flowlab(['kernel', '--connection-file', file({ shell_port: port })]);
+    assert.equal(busy.code, 1);
+    assert.match(busy.stderr, new RegExp(`shell: could not bind tcp://127\\.0\\.0\\.1:${port} \\(.*\\)\\. Another process may hold the port`));
+  } finally {
+    taken.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -31,15 +31,16 @@ export function stripTypes(ts: TypeScript, sf: TS.SourceFile, edits: EditList): 
   const tsOnlyModifier = (m: TS.ModifierLike) =>
     m.kind === K.PublicKeyword || m.kind === K.PrivateKeyword || m.kind === K.ProtectedKeyword ||
     m.kind === K.ReadonlyKeyword || m.kind === K.OverrideKeyword || m.kind === K.AbstractKeyword;
-  const has = (n: TS.Node, kind: TS.SyntaxKind) =>
-    !!(ts.canHaveModifiers(n) && ts.getModifiers(n)?.some((m) => m.kind === kind));
+  // A node's modifiers and decorators, read from the node itself: ts.getModifiers / getDecorators
+  // allocate a filtered copy on every call, and this runs for every node of every cell.
+  const modifiersOf = (n: TS.Node) => (n as { modifiers?: TS.NodeArray<TS.ModifierLike> }).modifiers;
+  const has = (n: TS.Node, kind: TS.SyntaxKind) => !!modifiersOf(n)?.some((m) => m.kind === kind);
 
   function modifiers(n: TS.Node): void {
-    const mods = ts.canHaveModifiers(n) ? ts.getModifiers(n) : undefined;
-    if (ts.canHaveDecorators(n) && ts.getDecorators(n)?.length) ok = false;
+    const mods = modifiersOf(n);
     if (!mods) return;
     for (const m of mods) {
-      if (m.kind === K.AccessorKeyword) ok = false;
+      if (m.kind === K.Decorator || m.kind === K.AccessorKeyword) ok = false;
       else if (tsOnlyModifier(m)) blankNode(m);
     }
   }
@@ -53,7 +54,7 @@ export function stripTypes(ts: TypeScript, sf: TS.SourceFile, edits: EditList): 
     return propertyParameters.has(p);
   }
   function parameterProperties(c: TS.ConstructorDeclaration): boolean {
-    const props = c.parameters.filter((p) => ts.getModifiers(p)?.some(tsOnlyModifier));
+    const props = c.parameters.filter((p) => modifiersOf(p)?.some(tsOnlyModifier));
     if (!props.length) return true;
     const cls = currentClass;
     if (!c.body || !cls || cls.heritageClauses?.some((h) => h.token === K.ExtendsKeyword)) return false;
@@ -112,7 +113,7 @@ export function stripTypes(ts: TypeScript, sf: TS.SourceFile, edits: EditList): 
         break;
       case K.Parameter: {
         const p = n as TS.ParameterDeclaration;
-        if (ts.getModifiers(p)?.some(tsOnlyModifier) && !isPropertyParameter(p)) { ok = false; return; }
+        if (modifiersOf(p)?.some(tsOnlyModifier) && !isPropertyParameter(p)) { ok = false; return; }
         if (p.name.kind === K.Identifier && p.name.text === 'this') {
           const after = text.slice(p.end).match(/^\s*,/);
           edits.blank(p.getStart(sf), p.end + (after ? after[0].length : 0));

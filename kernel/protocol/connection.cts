@@ -1,6 +1,10 @@
 /**
  * Reading a Jupyter connection file (the JSON a client writes before launching the kernel).
+ *
+ * CommonJS (.cts) because the protocol worker's entry is: it binds the sockets before any ES
+ * module loads (kernel/protocol/worker.cts). ES modules import it as usual.
  */
+import { getHashes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** The fields of a connection file flowlab uses. */
@@ -19,6 +23,9 @@ export interface ConnectionInfo {
 /** The five channels and their connection-file port fields. */
 export const CHANNELS = ['shell', 'control', 'iopub', 'stdin', 'hb'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/** The part of a zeromq 6 socket the kernel uses. */
+export type ZSocket = { receive(): Promise<Buffer[]>; send(f: Buffer[]): Promise<void>; bind(a: string): Promise<void>; close(): void; closed: boolean; linger: number; maxMessageSize: number; lastEndpoint: string | null };
 
 /**
  * Reads and validates a connection file.
@@ -59,4 +66,17 @@ export function endpoint(info: ConnectionInfo, channel: Channel): string {
   if (info.transport === 'ipc') return `ipc://${info.ip}-${port}`;
   const host = info.ip.includes(':') ? `[${info.ip}]` : info.ip;
   return `tcp://${host}:${port === 0 ? '*' : port}`;
+}
+
+/**
+ * The hash of a connection file's `signature_scheme` ('hmac-sha256' → 'sha256'); throws, naming
+ * the fix, for a scheme that is not `hmac-<hash>` with a hash Node supports.
+ */
+export function hmacAlgorithm(scheme: string): string {
+  const match = /^hmac-([a-z0-9-]+)$/i.exec(scheme);
+  const algorithm = match?.[1]?.toLowerCase() ?? '';
+  if (!getHashes().includes(algorithm)) {
+    throw new Error(`signature_scheme: expected 'hmac-<hash>' with a hash Node supports (e.g. 'hmac-sha256'), got '${scheme}'. Fix the connection file.`);
+  }
+  return algorithm;
 }

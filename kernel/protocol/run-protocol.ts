@@ -1,18 +1,13 @@
 /**
- * The protocol worker (a worker_thread): owns every ZeroMQ socket of the kernel (shell and
- * control ROUTERs, iopub PUB, stdin ROUTER, heartbeat REP), signs and checks messages, and talks
- * to the engine on the main thread through kernel/contract.ts messages. Because it never runs
- * user code, the heartbeat, interrupts and kernel_info answer while a cell blocks the main thread.
- *
- * workerData: { connectionFile: string, interruptBuffer: SharedArrayBuffer }.
- * To the main thread it posts { type: 'engineRequest', request }, { type: 'bound' },
- * { type: 'warm' } (start loading the engine now), { type: 'exit', code }, { type: 'fatal', message }.
+ * The protocol worker's message loop (kernel/protocol/worker.cts binds the sockets first and then
+ * loads this): serves shell, control, stdin and heartbeat, publishes on iopub, and bridges
+ * requests to the engine on the main thread through kernel/contract.ts messages.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { parentPort, workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { raiseInterrupt, type EngineMessage } from '../contract.js';
-import { endpoint, readConnectionFile, type Channel } from './connection.js';
+import type { Channel, ZSocket } from './connection.cjs';
 import type { KernelContext } from './context.js';
 import { handleControl } from './control.js';
 import { EngineLink } from './engine-link.js';
@@ -25,36 +20,24 @@ import { watchParent } from './parent-watch.js';
 import { ShellQueue } from './shell.js';
 import { parseFrames, Signer, type Message } from './wire.js';
 
-/** Messages larger than this (all frames together) are dropped unread: FLOWLAB_MAX_MESSAGE_BYTES, default 100 MiB. */
-const MAX_MESSAGE_BYTES = Number(process.env.FLOWLAB_MAX_MESSAGE_BYTES) || 100 * 1024 * 1024;
-
 /** How long an interrupt waits for the flag to work before it also sends SIGINT. */
 const SIGINT_DELAY_MS = 100;
 
-type ZSocket = { receive(): Promise<Buffer[]>; send(f: Buffer[]): Promise<void>; bind(a: string): Promise<void>; close(): void; closed: boolean; linger: number; maxMessageSize: number; lastEndpoint: string | null };
 
-async function main(): Promise<void> {
-  const port = parentPort!;
-  const { connectionFile, interruptBuffer } = workerData as { connectionFile: string; interruptBuffer: SharedArrayBuffer };
-  process.on('uncaughtException', (err) => log(`worker: uncaught ${err.stack ?? err}`));
-  process.on('unhandledRejection', (err) => log(`worker: unhandled rejection ${(err as Error)?.stack ?? err}`));
+/** What the worker entry hands over once its sockets are bound. */
+export interface BoundSockets {
+  port: MessagePort;
+  sockets: Record<Channel, ZSocket>;
+  key: string;
+  signatureScheme: string;
+  interruptBuffer: SharedArrayBuffer;
+  /** Messages larger than this (all frames together) are dropped unread. */
+  maxMessageBytes: number;
+}
 
-  const info = readConnectionFile(connectionFile);
-  const signer = new Signer(info.key, info.signature_scheme);
-  const zmq = await import('zeromq');
-  const sockets: Record<Channel, ZSocket> = {
-    shell: new zmq.Router() as unknown as ZSocket,
-    control: new zmq.Router() as unknown as ZSocket,
-    iopub: new zmq.Publisher() as unknown as ZSocket,
-    stdin: new zmq.Router() as unknown as ZSocket,
-    hb: new zmq.Reply() as unknown as ZSocket,
-  };
-  for (const [channel, socket] of Object.entries(sockets) as [Channel, ZSocket][]) {
-    socket.linger = 1000;
-    socket.maxMessageSize = Math.max(MAX_MESSAGE_BYTES * 4, 1 << 30);
-    await socket.bind(endpoint(info, channel));
-  }
-
+/** Runs the protocol on bound sockets until shutdown (then posts { type: 'exit' } to the main thread). */
+export async function runProtocol({ port, sockets, key, signatureScheme, interruptBuffer, maxMessageBytes: MAX_MESSAGE_BYTES }: BoundSockets): Promise<void> {
+  const signer = new Signer(key, signatureScheme);
   const interruptFlag = new Int32Array(interruptBuffer);
   const session = randomUUID();
   const outboxes = { shell: new Outbox(sockets.shell, 'shell'), control: new Outbox(sockets.control, 'control'), stdin: new Outbox(sockets.stdin, 'stdin'), iopub: new Outbox(sockets.iopub, 'iopub') };
@@ -118,12 +101,12 @@ async function main(): Promise<void> {
     }
   });
 
-  let warmed = false;
-  const warm = (): void => {
-    if (warmed) return;
-    warmed = true;
-    port.postMessage({ type: 'warm' });
-    // Imported here, not at startup: node:child_process is not needed for the first kernel_info_reply.
+  // What the first kernel_info_reply does not need starts after it (or 300 ms after binding):
+  // the SIGINT sentinel (node:child_process and a child process) and the history database.
+  let deferredStarted = false;
+  const startDeferred = (): void => {
+    if (deferredStarted) return;
+    deferredStarted = true;
     void import('./sentinel.js').then(({ startSentinel }) => {
       // The kernel process got the same SIGINT (same process group): the flag only, no second signal.
       if (!exiting) sentinel = startSentinel(() => raiseInterrupt(interruptFlag, engine.lastExecute));
@@ -169,7 +152,7 @@ async function main(): Promise<void> {
   void serve('shell', (frames) => {
     const msg = accept('shell', frames);
     if (!msg) return;
-    if (msg.header.msg_type === 'kernel_info_request') setTimeout(warm, 0);
+    if (msg.header.msg_type === 'kernel_info_request') setTimeout(startDeferred, 0);
     shell.push(msg);
   });
   void serve('control', (frames) => {
@@ -186,11 +169,5 @@ async function main(): Promise<void> {
   });
 
   await ctx.iopub.status('starting');
-  port.postMessage({ type: 'bound' });
-  setTimeout(warm, 300);
+  setTimeout(startDeferred, 300);
 }
-
-main().catch((err: Error) => {
-  log(`protocol worker failed to start: ${err.message}`);
-  parentPort?.postMessage({ type: 'fatal', message: err.message });
-});
