@@ -12,14 +12,14 @@
  *    sent back to back never queue behind a step — unless a request is waiting for the first
  *    phase (`hurry`): then its steps run back to back.
  *
- * Two phases. The first `readySteps` (96, ~0.1 s of CPU) make cells several times faster than
- * cold; large cells wait for them (engineWarmup), small ones do not (they compile in well under a
- * millisecond even on a cold parser), and `onReady` runs then (the kernel saves TypeScript's code
- * cache, so the next process also skips compiling what they used). The rest, up to `steps`
- * (1,000), only run in quiet moments — a person reading an output — and bring V8 to where it has
- * optimized nearly all of the parser: a 50-line class cell then costs the kernel ~1.2 ms of CPU
- * in all, against ~3 ms after the first phase alone (measured on a 2-core
- * machine). Clients that send cells back to back never give them a moment, so they never pay.
+ * Two phases. The first `readySteps` (200, ~0.2 s of CPU) bring V8 to where it has optimized
+ * most of the parser; large cells wait for them (engineWarmup), small ones do not (they compile
+ * in well under a millisecond even on a cold parser), and `onReady` runs then (the kernel saves
+ * TypeScript's code cache, so the next process also skips compiling what they used). Measured on
+ * this 2-core machine with bench/kernel.ts, 50-line class cells sent back to back right after
+ * that phase: 2.8 ms a round trip after 96 steps, 1.8 ms after 200. The rest, up to `steps`
+ * (1,000), only run in quiet moments — a person reading an output — and finish the job. Clients
+ * that send cells back to back never give them a moment, so they never pay.
  */
 import { Script } from 'node:vm';
 import { toBundle } from './runtime/display.js';
@@ -34,7 +34,7 @@ export interface WarmupOptions {
   lastActivity(): number;
   /** Quiet time needed after a request before steps resume, ms (default 100). */
   idleMs?: number;
-  /** Steps after which the engine counts as warm (default 96, at most `steps`). */
+  /** Steps after which the engine counts as warm (default 200, at most `steps`). */
   readySteps?: number;
   /** Number of compile steps in all (default 1000). */
   steps?: number;
@@ -119,7 +119,7 @@ export interface Warmup {
  * Starts the warm-up (see the module comment).
  * @example const w = startWarmup(ts, { busy: () => active > 0, lastActivity: () => lastEnd }); w.stop();
  */
-export function startWarmup(ts: TypeScript, { busy, lastActivity, idleMs = 100, readySteps = 96, steps = 1000, onReady, onStep }: WarmupOptions): Warmup {
+export function startWarmup(ts: TypeScript, { busy, lastActivity, idleMs = 100, readySteps = 200, steps = 1000, onReady, onStep }: WarmupOptions): Warmup {
   const ready = Math.min(readySteps, steps);
   let k = 0;
   let stopped = false;
@@ -197,7 +197,7 @@ export interface EngineWarmup {
  * Runs the warm-up for one engine once TypeScript has loaded (`ts` resolves), counting the
  * engine's running requests and the ones on their way (`pendingRequests`) as busy time. Requests
  * the engine holds back through gate() wait for the first phase, at most `waitMs` (default 500:
- * that phase takes ~0.1 s of CPU; on a crowded machine a large first cell waiting a little beats
+ * that phase takes ~0.2 s of CPU; on a crowded machine a large first cell waiting a little beats
  * every later cell running on a cold parser); meanwhile the steps run back to back.
  * @example const w = engineWarmup(preloadTypeScript(), { pendingRequests: () => 0 }); await w.gate();
  */

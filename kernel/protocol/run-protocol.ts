@@ -17,8 +17,8 @@ import { IOPub } from './iopub.js';
 import { debug, log } from './log.js';
 import { Outbox } from './outbox.js';
 import { watchParent } from './parent-watch.js';
-import { ShellQueue } from './shell.js';
-import { parseFrames, Signer, type Message } from './wire.js';
+import { kernelInfoContent, ShellQueue } from './shell.js';
+import { makeHeader, parseFrames, Signer, toFrames, type Message } from './wire.js';
 
 /** How long an interrupt waits for the flag to work before it also sends SIGINT. */
 const SIGINT_DELAY_MS = 100;
@@ -168,6 +168,23 @@ export async function runProtocol({ port, sockets, key, signatureScheme, interru
     engine.notify({ kind: 'inputReply', value: typeof msg.content.value === 'string' ? msg.content.value : '' });
   });
 
+  primeFirstReply(signer, session);
   await ctx.iopub.status('starting');
   setTimeout(startDeferred, 300);
+}
+
+/**
+ * Runs the first kernel_info_reply's path once before any client can ask (clients connect at
+ * their next reconnect attempt, tens of ms after the bind): the reply content (file reads) and
+ * one sign → parse → verify round of the wire code, so the first real request does not pay for
+ * V8 compiling those functions (measured: 2–4 ms of the first reply).
+ */
+function primeFirstReply(signer: Signer, session: string): void {
+  try {
+    kernelInfoContent();
+    const frames = toFrames(signer, [], makeHeader('kernel_info_request', session), {}, {}, {});
+    parseFrames(frames, signer);
+  } catch (err) {
+    log(`priming the first reply failed (harmless): ${(err as Error).message}`);
+  }
 }
