@@ -19,12 +19,13 @@
  */
 import type * as TS from 'typescript';
 import type { TypeScript } from '../typescript.js';
+import { hasModifier } from './modifiers.js';
 
 /** True unless the cell's top-level synchronous code provably runs only instrumented cell code. */
 export function mayRunForeignCode(ts: TypeScript, sf: TS.SourceFile): boolean {
   const K = ts.SyntaxKind;
   let risky = false;
-  const isStatic = (n: TS.Node) => !!(ts.canHaveModifiers(n) && ts.getModifiers(n)?.some((m) => m.kind === K.StaticKeyword));
+  const isStatic = (n: TS.Node) => hasModifier(n, K.StaticKeyword);
   const computedName = (name: TS.Node | undefined) => { if (name?.kind === K.ComputedPropertyName) visit(name); };
 
   function visit(n: TS.Node): void {

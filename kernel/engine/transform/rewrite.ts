@@ -15,6 +15,7 @@
 import type * as TS from 'typescript';
 import type { TypeScript } from '../typescript.js';
 import { EditList, OutputBuilder, type PositionMap } from './edits.js';
+import { hasModifier, modifiersOf } from './modifiers.js';
 
 /** The rewritten cell. */
 export interface Rewritten {
@@ -90,16 +91,15 @@ export function rewriteCell(ts: TypeScript, sf: TS.SourceFile, edits: EditList, 
   }
 
   const modifierRange = (s: TS.Node): void => {
-    const mods = ts.canHaveModifiers(s) ? ts.getModifiers(s) : undefined;
-    for (const m of mods ?? []) if (m.kind === K.ExportKeyword || m.kind === K.DefaultKeyword) edits.blank(m.getStart(sf), m.end);
+    for (const m of modifiersOf(s) ?? []) if (m.kind === K.ExportKeyword || m.kind === K.DefaultKeyword) edits.blank(m.getStart(sf), m.end);
   };
   const mod = (i: number) => `${HELPERS.modules}[${i}]`;
   const typeOnly = (s: TS.Statement) =>
     s.kind === K.InterfaceDeclaration || s.kind === K.TypeAliasDeclaration || s.kind === K.EmptyStatement ||
-    (ts.canHaveModifiers(s) && !!ts.getModifiers(s)?.some((m) => m.kind === K.DeclareKeyword)) ||
+    hasModifier(s, K.DeclareKeyword) ||
     (s.kind === K.ImportDeclaration && !!(s as TS.ImportDeclaration).importClause?.isTypeOnly) ||
     s.kind === K.ExportDeclaration || (s.kind === K.FunctionDeclaration && !(s as TS.FunctionDeclaration).body) ||
-    ((s.kind === K.EnumDeclaration || s.kind === K.ModuleDeclaration) && !!ts.getModifiers(s as TS.EnumDeclaration)?.some((m) => m.kind === K.DeclareKeyword));
+    ((s.kind === K.EnumDeclaration || s.kind === K.ModuleDeclaration) && hasModifier(s, K.DeclareKeyword));
 
   for (const s of sf.statements) {
     if (typeOnly(s)) {

@@ -8,6 +8,7 @@
 import type * as TS from 'typescript';
 import type { TypeScript } from '../typescript.js';
 import type { EditList } from './edits.js';
+import { hasModifier, modifiersOf } from './modifiers.js';
 
 /** Blanks the type syntax of `sf` into `edits`; returns false when the cell needs the full transpiler. */
 export function stripTypes(ts: TypeScript, sf: TS.SourceFile, edits: EditList): boolean {
@@ -31,10 +32,6 @@ export function stripTypes(ts: TypeScript, sf: TS.SourceFile, edits: EditList): 
   const tsOnlyModifier = (m: TS.ModifierLike) =>
     m.kind === K.PublicKeyword || m.kind === K.PrivateKeyword || m.kind === K.ProtectedKeyword ||
     m.kind === K.ReadonlyKeyword || m.kind === K.OverrideKeyword || m.kind === K.AbstractKeyword;
-  // A node's modifiers and decorators, read from the node itself: ts.getModifiers / getDecorators
-  // allocate a filtered copy on every call, and this runs for every node of every cell.
-  const modifiersOf = (n: TS.Node) => (n as { modifiers?: TS.NodeArray<TS.ModifierLike> }).modifiers;
-  const has = (n: TS.Node, kind: TS.SyntaxKind) => !!modifiersOf(n)?.some((m) => m.kind === kind);
 
   function modifiers(n: TS.Node): void {
     const mods = modifiersOf(n);
@@ -75,7 +72,7 @@ export function stripTypes(ts: TypeScript, sf: TS.SourceFile, edits: EditList): 
         return blankNode(n);
       case K.EnumDeclaration:
       case K.ModuleDeclaration:
-        if (has(n, K.DeclareKeyword) || (n as TS.ModuleDeclaration).name?.kind === K.Identifier && (n as TS.ModuleDeclaration).name.getText(sf) === 'global') return blankNode(n);
+        if (hasModifier(n, K.DeclareKeyword) || (n as TS.ModuleDeclaration).name?.kind === K.Identifier && (n as TS.ModuleDeclaration).name.getText(sf) === 'global') return blankNode(n);
         ok = false;
         return;
       case K.ImportDeclaration:
@@ -89,15 +86,15 @@ export function stripTypes(ts: TypeScript, sf: TS.SourceFile, edits: EditList): 
         return;
       case K.VariableStatement:
       case K.ClassDeclaration:
-        if (has(n, K.DeclareKeyword)) return blankNode(n);
+        if (hasModifier(n, K.DeclareKeyword)) return blankNode(n);
         break;
       case K.FunctionDeclaration:
       case K.MethodDeclaration:
-        if (has(n, K.DeclareKeyword) || has(n, K.AbstractKeyword) || !(n as TS.FunctionLikeDeclaration).body) return blankNode(n);
+        if (hasModifier(n, K.DeclareKeyword) || hasModifier(n, K.AbstractKeyword) || !(n as TS.FunctionLikeDeclaration).body) return blankNode(n);
         break;
       case K.PropertyDeclaration: {
         const p = n as TS.PropertyDeclaration;
-        if (has(n, K.DeclareKeyword) || has(n, K.AbstractKeyword)) return blankNode(n);
+        if (hasModifier(n, K.DeclareKeyword) || hasModifier(n, K.AbstractKeyword)) return blankNode(n);
         blankToken(p.questionToken);
         blankToken(p.exclamationToken);
         blankAnnotation(p.type);
@@ -105,7 +102,7 @@ export function stripTypes(ts: TypeScript, sf: TS.SourceFile, edits: EditList): 
       }
       case K.GetAccessor:
       case K.SetAccessor:
-        if (has(n, K.AbstractKeyword)) return blankNode(n);
+        if (hasModifier(n, K.AbstractKeyword)) return blankNode(n);
         break;
       case K.Constructor:
         if (!(n as TS.ConstructorDeclaration).body) return blankNode(n); // an overload signature
