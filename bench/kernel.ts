@@ -43,8 +43,12 @@ interface KernelDef {
   argv: (conn: string) => string[];
 }
 
-const flowlabAt = (name: string, dir: string): KernelDef =>
-  ({ name, lang: 'ts', argv: (f) => [process.execPath, join(dir, 'dist', 'src', 'cli', 'main.js'), 'kernel', '--connection-file', f] });
+/** A flowlab build started as its kernelspec starts it: dist/kernel/launch.cjs, or the CLI in builds older than that entry. */
+function flowlabAt(name: string, dir: string): KernelDef {
+  const launch = join(dir, 'dist', 'kernel', 'launch.cjs');
+  if (existsSync(launch)) return { name, lang: 'ts', argv: (f) => [process.execPath, launch, '--connection-file', f] };
+  return { name, lang: 'ts', argv: (f) => [process.execPath, join(dir, 'dist', 'src', 'cli', 'main.js'), 'kernel', '--connection-file', f] };
+}
 
 const KERNELS: KernelDef[] = [
   flowlabAt('flowlab', root),
@@ -205,6 +209,12 @@ async function main(): Promise<void> {
     const probes = rs.map((r) => r.probe).filter((p) => p !== null && p !== undefined);
     const typed = probes.length ? (probes.every(Boolean) ? 'yes' : probes.some(Boolean) ? 'sometimes' : 'no') : '–';
     console.log(`| ${name}${errors.length ? ` (error: ${errors.join('; ')})` : ''} | ${cell(name, 'startup', false)} | ${cell(name, 'first', false)} | ${cell(name, 'one')} | ${cell(name, 'loop')} | ${cell(name, 'klass')} | ${cell(name, 'after')} | ${cell(name, 'cpu', false)} | ${typed} |`);
+   }
+  // Node reads this bundle at every process start, before any script runs (Deno does not read it).
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    console.log(`\nNODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): every Node process, flowlab's and tslab's kernels ` +
+      'included, parses that certificate bundle before its first line (tens of ms on a slow machine; `node -e "console.log(performance.now())"` ' +
+      'with and without it shows how many). The start-up columns include it.');
   }
 }
 

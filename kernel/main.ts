@@ -3,7 +3,8 @@
  * stop synchronous cells) and a worker thread owns the wire protocol (kernel/protocol/worker.cts).
  *
  * Startup is ordered for a fast kernel_info_reply, then a fast first cell: the worker boots and
- * binds the sockets while this thread waits (loading the TypeScript compiler alongside made the
+ * binds the sockets while this thread waits (the kernelspec's entry, kernel/launch.cts, starts it
+ * before this module loads; loading the TypeScript compiler alongside made the
  * worker's start ~40% slower on this 2-core machine); once they are bound ('bound') — a client
  * that connected before that reaches them only at its next reconnect attempt, up to 100 ms
  * later — this thread imports the engine, loads the TypeScript compiler (from V8's code cache)
@@ -18,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineMessage, EngineReply, EngineRequest } from './contract.js';
 import { PENDING_REQUESTS_INDEX } from './contract.js';
+import { ProtocolWorker, spawnProtocolWorker } from './protocol/spawn-worker.cjs';
 
 interface EngineLike {
   handle(req: EngineRequest): Promise<EngineReply>;
@@ -30,6 +32,8 @@ interface EngineModule {
 export interface StartKernelOptions {
   /** Module exporting createEngine; default kernel/engine/index.js (env FLOWLAB_KERNEL_ENGINE overrides). */
   engineModule?: string;
+  /** A protocol worker already started for this connection file (kernel/launch.cts starts it before this module loads). */
+  protocol?: ProtocolWorker;
 }
 
 function log(message: string): void {
@@ -53,14 +57,24 @@ export function fallbackReply(req: EngineRequest, err: unknown): EngineReply {
   }
 }
 
+/** Starts the protocol worker: the compiled CommonJS entry, or its source through tsx when running from sources. */
+function startProtocolWorker(connectionFile: string): ProtocolWorker {
+  if (!import.meta.url.endsWith('.ts')) return spawnProtocolWorker(connectionFile);
+  // Node 20 workers do not inherit the tsx loader: register it in the worker first, for ES modules
+  // and for CommonJS (the worker's entry is CommonJS and requires ./connection.cjs, a .cts source).
+  const workerFile = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'protocol', 'worker.cts')).href;
+  const [esm, cjs] = ['tsx/esm/api', 'tsx/cjs/api'].map((m) => JSON.stringify(import.meta.resolve(m)));
+  const boot = `Promise.all([import(${esm}), import(${cjs})]).then(([e, c]) => { e.register(); c.register(); return import(${JSON.stringify(workerFile)}); })`;
+  return new ProtocolWorker(connectionFile, (workerData) => new Worker(boot, { eval: true, workerData }));
+}
+
 /**
  * Runs a kernel for a connection file until a shutdown_request (then exits the process).
  * @example await startKernel('/tmp/kernel-123.json')
  */
-export async function startKernel(connectionFile: string, { engineModule }: StartKernelOptions = {}): Promise<void> {
-  // [interrupt flag, engine requests posted by the worker and not yet started here]
-  const interruptBuffer = new SharedArrayBuffer(8);
-  const interruptFlag = new Int32Array(interruptBuffer);
+export async function startKernel(connectionFile: string, { engineModule, protocol = startProtocolWorker(connectionFile) }: StartKernelOptions = {}): Promise<void> {
+  const { worker } = protocol;
+  const interruptFlag = new Int32Array(protocol.interruptBuffer);
   // Until the engine installs its own listener there is no cell to stop: only keep the process alive.
   process.on('SIGINT', () => undefined);
   for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
@@ -71,14 +85,6 @@ export async function startKernel(connectionFile: string, { engineModule }: Star
 
   const here = dirname(fileURLToPath(import.meta.url));
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  // The worker's entry is CommonJS (it binds before any ES module loads): worker.cts / worker.cjs.
-  const workerFile = join(here, 'protocol', `worker.c${ext.slice(1)}`);
-  const workerData = { connectionFile, interruptBuffer };
-  // Running from sources (tsx): Node 20 workers do not inherit the loader, so register it first.
-  const worker = ext === '.ts'
-    ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(pathToFileURL(workerFile).href)}); })`, { eval: true, workerData })
-    : new Worker(workerFile, { workerData });
-
   const moduleUrl = engineModule ?? process.env.FLOWLAB_KERNEL_ENGINE ?? pathToFileURL(join(here, 'engine', `index${ext}`)).href;
   let engine: Promise<EngineLike> | undefined;
   let loaded: EngineLike | undefined;
@@ -106,28 +112,31 @@ export async function startKernel(connectionFile: string, { engineModule }: Star
 
   let bound = false;
   await new Promise<void>((resolve, reject) => {
-    worker.on('message', (m: { type: string; request?: EngineRequest; code?: number; message?: string }) => {
-      if (m.type === 'engineRequest' && m.request) {
-        void run(m.request);
-      } else if (m.type === 'bound') {
-        bound = true;
-        resolve();
-        void loadEngine().catch((err: Error) => log(`engine failed to load: ${err.stack ?? err}`));
-      } else if (m.type === 'exit') {
-        process.exit(m.code ?? 0);
-      } else if (m.type === 'fatal') {
-        if (!bound) return reject(new Error(m.message));
-        log(`protocol worker failed after binding: ${m.message}`);
+    protocol.listen({
+      message(msg) {
+        const m = msg as { type: string; request?: EngineRequest; code?: number; message?: string };
+        if (m.type === 'engineRequest' && m.request) {
+          void run(m.request);
+        } else if (m.type === 'bound') {
+          bound = true;
+          resolve();
+          void loadEngine().catch((err: Error) => log(`engine failed to load: ${err.stack ?? err}`));
+        } else if (m.type === 'exit') {
+          process.exit(m.code ?? 0);
+        } else if (m.type === 'fatal') {
+          if (!bound) return reject(new Error(m.message));
+          log(`protocol worker failed after binding: ${m.message}`);
+          process.exit(1);
+        }
+      },
+      error(err) {
+        log(`protocol worker crashed: ${err.stack ?? err}`);
         process.exit(1);
-      }
-    });
-    worker.on('error', (err) => {
-      log(`protocol worker crashed: ${err.stack ?? err}`);
-      process.exit(1);
-    });
-    worker.on('exit', (code) => {
-      log(`protocol worker exited (${code})`);
-      process.exit(code || 1);
+      },
+      exit(code) {
+        log(`protocol worker exited (${code})`);
+        process.exit(code || 1);
+      },
     });
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Installing and removing the `flowlab` kernelspec: kernel.json (from the template beside this
- * file, with absolute paths to node and dist/src/cli/main.js) plus the two logos.
+ * file, with absolute paths to node and dist/kernel/launch.cjs, the kernel's quick-start entry:
+ * see kernel/launch.cts) plus the two logos.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,7 +15,7 @@ export interface InstallOptions extends SpecLocation {
   name?: string;
   /** Display name (default 'TypeScript (flowlab)'). */
   displayName?: string;
-  /** Replaces argv entirely (default [node, <repo>/dist/src/cli/main.js, 'kernel', '--connection-file', '{connection_file}']). */
+  /** Replaces argv entirely (default [node, <repo>/dist/kernel/launch.cjs, '--connection-file', '{connection_file}']). */
   argv?: string[];
   /** Extra environment variables for the kernel process. */
   env?: Record<string, string>;
@@ -42,8 +43,8 @@ export function kernelJson({ displayName, argv, env }: Pick<InstallOptions, 'dis
   const version = String((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0');
   const text = readFileSync(join(root, 'kernel', 'kernelspec', 'kernel.json'), 'utf8');
   const spec = JSON.parse(text) as { argv: string[]; display_name: string; env: Record<string, string>; metadata: { flowlab: { version: string } } };
-  const main = join(root, 'dist', 'src', 'cli', 'main.js');
-  spec.argv = argv ?? spec.argv.map((a) => (a === '{node}' ? process.execPath : a === '{main}' ? main : a));
+  const launch = join(root, 'dist', 'kernel', 'launch.cjs');
+  spec.argv = argv ?? spec.argv.map((a) => (a === '{node}' ? process.execPath : a === '{launch}' ? launch : a));
   if (displayName) spec.display_name = displayName;
   spec.env = { ...spec.env, ...env };
   spec.metadata.flowlab.version = version;

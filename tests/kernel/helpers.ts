@@ -23,12 +23,11 @@ export function repoRoot(): string {
 /** True when running compiled (dist/tests/...), false under tsx. */
 export const compiled = import.meta.url.endsWith('.js');
 
-/** The kernel's argv: the built CLI when compiled, the TypeScript sources through tsx otherwise. */
+/** The kernel's argv: the installed kernelspec's (dist/kernel/launch.cjs) when compiled, the CLI's sources through tsx otherwise. */
 export function kernelArgv(): string[] {
   const root = repoRoot();
-  const tail = ['kernel', '--connection-file', '{connection_file}'];
-  if (compiled) return [process.execPath, join(root, 'dist', 'src', 'cli', 'main.js'), ...tail];
-  return [process.execPath, '--import', import.meta.resolve('tsx'), join(root, 'src', 'cli', 'main.ts'), ...tail];
+  if (compiled) return [process.execPath, join(root, 'dist', 'kernel', 'launch.cjs'), '--connection-file', '{connection_file}'];
+  return [process.execPath, '--import', import.meta.resolve('tsx'), join(root, 'src', 'cli', 'main.ts'), 'kernel', '--connection-file', '{connection_file}'];
 }
 
 /** A temporary Jupyter environment with the flowlab kernelspec; call dispose() when done. */

@@ -12,6 +12,15 @@ import { compiled, repoRoot, runProcess } from './helpers.js';
 
 const cliArgs = (): string[] => (compiled ? [join(repoRoot(), 'dist', 'src', 'cli', 'main.js')] : ['--import', 'tsx', join(repoRoot(), 'src', 'cli', 'main.ts')]);
 const flowlab = (args: string[], env: NodeJS.ProcessEnv = process.env) => runProcess(process.execPath, [...cliArgs(), ...args], { env, timeoutMs: 60_000 });
+/** The kernelspec's entry (kernel.json runs it instead of the CLI): the same options as `flowlab kernel`. */
+const launchEntry = (): string => join(repoRoot(), 'dist', 'kernel', 'launch.cjs');
+type StartKernel = (args: string[]) => ReturnType<typeof flowlab>;
+/** The two ways a kernel starts: the CLI's `flowlab kernel …` and the kernelspec's launch.cjs (built only). */
+function kernelEntries(): Array<[string, StartKernel]> {
+  const entries: Array<[string, StartKernel]> = [['flowlab kernel', (args) => flowlab(['kernel', ...args])]];
+  if (compiled) entries.push(['launch.cjs', (args) => runProcess(process.execPath, [launchEntry(), ...args], { timeoutMs: 60_000 })]);
+  return entries;
+}
 
 const PNG_CHECK = `
 import sys, zlib, struct
@@ -43,7 +52,7 @@ test('flowlab install --prefix writes a kernelspec Jupyter lists, with valid log
     assert.equal(kj.display_name, 'TypeScript (flowlab)');
     assert.equal(kj.language, 'typescript');
     assert.equal(kj.interrupt_mode, 'signal');
-    assert.deepEqual(kj.argv, [process.execPath, join(repoRoot(), 'dist', 'src', 'cli', 'main.js'), 'kernel', '--connection-file', '{connection_file}']);
+    assert.deepEqual(kj.argv, [process.execPath, launchEntry(), '--connection-file', '{connection_file}']);
 
     const env = { ...process.env, JUPYTER_PATH: join(dir, 'share', 'jupyter'), JUPYTER_DATA_DIR: join(dir, 'nothing') };
     const listed = await runProcess('/usr/bin/python3', ['-m', 'jupyter_client.kernelspecapp', 'list', '--json'], { env });
@@ -101,12 +110,17 @@ test('flowlab --help lists the commands; help CMD shows usage; unknown commands 
   const badOpt = await flowlab(['install', '--bogus']);
   assert.equal(badOpt.code, 2);
   assert.match(badOpt.stderr, /bogus/);
-  const noFile = await flowlab(['kernel']);
-  assert.equal(noFile.code, 2);
-  assert.match(noFile.stderr, /--connection-file is required/);
+  for (const [entry, kernel] of kernelEntries()) {
+    const noFile = await kernel([]);
+    assert.equal(noFile.code, 2, entry);
+    assert.match(noFile.stderr, /--connection-file is required/, entry);
+    const unknownOpt = await kernel(['--connection-file', 'x.json', '--bogus']);
+    assert.equal(unknownOpt.code, 2, entry);
+    assert.match(unknownOpt.stderr, /bogus/, entry);
+  }
 });
 
-test('flowlab kernel refuses a bad connection file or a taken port, naming the problem and the fix', { timeout: 90_000 }, async () => {
+test('flowlab kernel and the kernelspec entry refuse a bad connection file or a taken port, naming the problem and the fix', { timeout: 90_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'flowlab-kernel-start-'));
   const taken = createServer();
   await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
@@ -116,16 +130,18 @@ test('flowlab kernel refuses a bad connection file or a taken port, naming the p
       writeFileSync(path, JSON.stringify({ transport: 'tcp', ip: '127.0.0.1', key: 'k', signature_scheme: 'hmac-sha256', shell_port: 0, control_port: 0, iopub_port: 0, stdin_port: 0, hb_port: 0, ...over }));
       return path;
     };
-    const missing = await flowlab(['kernel', '--connection-file', join(dir, 'absent.json')]);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /could not read JSON from .*absent\.json.*Pass the file your Jupyter client wrote/);
-    const scheme = await flowlab(['kernel', '--connection-file', file({ signature_scheme: 'hmac-nope' })]);
-    assert.equal(scheme.code, 1);
-    assert.match(scheme.stderr, /signature_scheme: expected 'hmac-<hash>'.*got 'hmac-nope'\. Fix the connection file/);
     const port = (taken.address() as { port: number }).port;
-    const busy = await flowlab(['kernel', '--connection-file', file({ shell_port: port })]);
-    assert.equal(busy.code, 1);
-    assert.match(busy.stderr, new RegExp(`shell: could not bind tcp://127\\.0\\.0\\.1:${port} \\(.*\\)\\. Another process may hold the port`));
+    for (const [entry, kernel] of kernelEntries()) {
+      const missing = await kernel(['--connection-file', join(dir, 'absent.json')]);
+      assert.equal(missing.code, 1, entry);
+      assert.match(missing.stderr, /could not read JSON from .*absent\.json.*Pass the file your Jupyter client wrote/, entry);
+      const scheme = await kernel(['--connection-file', file({ signature_scheme: 'hmac-nope' })]);
+      assert.equal(scheme.code, 1, entry);
+      assert.match(scheme.stderr, /signature_scheme: expected 'hmac-<hash>'.*got 'hmac-nope'\. Fix the connection file/, entry);
+      const busy = await kernel(['--connection-file', file({ shell_port: port })]);
+      assert.equal(busy.code, 1, entry);
+      assert.match(busy.stderr, new RegExp(`shell: could not bind tcp://127\\.0\\.0\\.1:${port} \\(.*\\)\\. Another process may hold the port`), entry);
+    }
   } finally {
     taken.close();
     rmSync(dir, { recursive: true, force: true });
