@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,4 +53,35 @@ test('without a C compiler the native build says what to install, and the instal
   assert.equal(optional.status, 0, 'the install step never fails');
   assert.match(readFileSync(join(out, 'status.json'), 'utf8'), /"ok":false,"reason":"no C compiler/);
   rmSync(out, { recursive: true, force: true });
+});
+
+test('doctor checks what an installed kernelspec starts: current, older (through the CLI), moved away, unreadable', async () => {
+  const { checkKernelspec } = await import('../../src/cli/doctor/checks.js');
+  const { installKernelspec } = await import('../../kernel/kernelspec/install.js');
+  const prefix = join(tmpdir(), `flowlab-doctor-spec-${process.pid}`);
+  const spec = (name: string, argv?: string[]) => installKernelspec({ prefix, name, argv });
+  try {
+    const current = checkKernelspec(spec('current'));
+    assert.equal(current.ok, true, current.detail);
+    assert.doesNotMatch(current.detail, /older/);
+
+    const cli = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
+    const older = checkKernelspec(spec('older', [process.execPath, cli, 'kernel', '--connection-file', '{connection_file}']));
+    assert.equal(older.ok, true, 'a kernelspec from an older flowlab still starts');
+    assert.match(older.detail, /older flowlab.*flowlab install --user/);
+
+    const gone = join(prefix, 'moved-away', 'launch.cjs');
+    const moved = checkKernelspec(spec('moved', [process.execPath, gone, '--connection-file', '{connection_file}']));
+    assert.equal(moved.ok, false);
+    assert.ok(moved.detail.includes(gone), moved.detail);
+    assert.match(moved.fix ?? '', /flowlab install --user/);
+
+    const corrupt = spec('corrupt');
+    writeFileSync(join(corrupt, 'kernel.json'), '{"argv": [');
+    const unreadable = checkKernelspec(corrupt);
+    assert.equal(unreadable.ok, false);
+    assert.match(unreadable.detail, /kernel\.json unreadable/);
+  } finally {
+    rmSync(prefix, { recursive: true, force: true });
+  }
 });

@@ -103,7 +103,9 @@ export function kernelPids(dir: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (!cmd.includes('kernel') || !cmd.some((a) => a.startsWith(dir))) continue;
+      // The kernelspec starts dist/kernel/launch.cjs; older kernelspecs and `flowlab kernel` start the CLI.
+      const isKernel = cmd.includes('kernel') || cmd.some((a) => a.endsWith('launch.cjs'));
+      if (!isKernel || !cmd.some((a) => a.startsWith(dir))) continue;
       if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${entry}/stat`, 'utf8'))) continue;
       pids.push(Number(entry));
     } catch { /* gone meanwhile */ }

@@ -97,8 +97,31 @@ export function checkJupyter(): CheckRow[] {
   let specs = '';
   if (jupyter) specs = spawnSync(jupyter, ['kernelspec', 'list'], { encoding: 'utf8' }).stdout ?? '';
   const found = /^\s*flowlab\s+(\S+)/m.exec(specs);
-  rows.push({ area: 'jupyter', name: 'kernelspec flowlab', ok: Boolean(found), detail: found ? found[1] : 'not installed', fix: 'flowlab install --user' });
+  rows.push(found ? checkKernelspec(found[1]!) : { area: 'jupyter', name: 'kernelspec flowlab', ok: false, detail: 'not installed', fix: 'flowlab install --user' });
   return rows;
+}
+
+/**
+ * An installed flowlab kernelspec (its folder): whether the program and script its kernel.json
+ * starts still exist (a moved or removed flowlab leaves a kernel that cannot start), and whether it
+ * starts through the kernel's quick entry (dist/kernel/launch.cjs) or, installed by an older
+ * flowlab, through the CLI (it works, binding ~15 ms later).
+ */
+export function checkKernelspec(dir: string): CheckRow {
+  const row = { area: 'jupyter' as const, name: 'kernelspec flowlab', fix: 'flowlab install --user (again, from the flowlab you use; add --sys-prefix for a shared install)' };
+  let argv: unknown;
+  try {
+    argv = (JSON.parse(readFileSync(join(dir, 'kernel.json'), 'utf8')) as { argv?: unknown }).argv;
+  } catch (err) {
+    return { ...row, ok: false, detail: `${dir}: kernel.json unreadable (${(err as Error).message})` };
+  }
+  if (!Array.isArray(argv) || argv.length < 2 || !argv.every((a) => typeof a === 'string')) return { ...row, ok: false, detail: `${dir}: kernel.json has no argv list` };
+  const [program, script] = argv as string[];
+  for (const path of [program, script]) {
+    if (path.startsWith('/') && !existsSync(path)) return { ...row, ok: false, detail: `${dir}: its kernel starts ${path}, which does not exist (flowlab or node moved or was removed)` };
+  }
+  if (script.endsWith('launch.cjs')) return { ...row, ok: true, detail: dir };
+  return { ...row, ok: true, detail: `${dir} (installed by an older flowlab: it starts through the CLI; \`flowlab install --user\` again starts kernels ~15 ms sooner)` };
 }
 
 /** Headless Chromium for static figure export (fl.plot.save to .png/.svg/.pdf). */
