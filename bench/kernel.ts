@@ -193,14 +193,21 @@ async function main(): Promise<void> {
     const b = base?.get(col)?.[0];
     return b && Number.isFinite(x) && name !== values['ratio-to'] ? ` (×${(x / b).toFixed(2)})` : '';
   };
+  // Start-up is one sample a run, and it jumps by a client's reconnect interval when a kernel binds
+  // just after a retry: with several runs, show their range beside the median.
+  const range = (name: string, col: string): string => {
+    const xs = results.get(name)!.map((r) => r[col as 'startup' | 'first']).filter(Number.isFinite);
+    return runs > 1 && xs.length ? ` [${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}]` : '';
+  };
   const cell = (name: string, col: string, p90 = true): string => {
     const [m, p] = table.get(name)!.get(col)!;
-    return `${fmt(m)}${p90 ? ` / ${fmt(p)}` : ''}${ratio(name, col)}`;
+    const spread = col === 'startup' || col === 'first' ? range(name, col) : '';
+    return `${fmt(m)}${p90 ? ` / ${fmt(p)}` : ''}${spread}${ratio(name, col)}`;
   };
   console.log(`\nKernel latency, ms, measured from outside with jupyter_client: median / p90 of ${reps} runs of each cell` +
     `${runs > 1 ? `, then the median over ${runs} benchmark runs (kernels interleaved)` : ''}; (×ratio of the median to ${values['ratio-to']}'s). ` +
     `${settle > 0 ? `The measured cells start ${settle} s after the warm-up cells (a person reading), not at once. ` : 'The measured cells follow the three warm-up cells at once. '}` +
-    'Round trip = execute_request → execute_reply + idle. Kernel CPU = CPU time of all the kernel\'s threads per measured cell ' +
+    'Start-up columns: median [fastest–slowest run]. Round trip = execute_request → execute_reply + idle. Kernel CPU = CPU time of all the kernel\'s threads per measured cell ' +
     '(the three kinds together; a loaded machine inflates it far less than round trips).\n');
   console.log(`| kernel | startup → kernel_info_reply | startup → first \`1 + 1\` | \`1 + 1\` | 1,000-iteration loop | 50-line class | \`1 + 1\` after ${after} cells | kernel CPU per cell | reports type errors |`);
   console.log('|---|---|---|---|---|---|---|---|---|');
