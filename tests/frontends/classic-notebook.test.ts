@@ -66,7 +66,7 @@ test('File browser: New → TypeScript (flowlab) opens a notebook whose kernel s
   const input = page.locator('.modal-dialog input');
   await input.fill('frontends');
   await confirmDialog(page, 'Rename');
-  await page.waitForFunction(`document.querySelector('#notebook_name').textContent.trim() === 'frontends'`, undefined, { timeout: 10_000 });
+  await page.waitForFunction(`document.querySelector('#notebook_name')?.textContent.trim() === 'frontends'`, undefined, { timeout: 10_000 });
 });
 
 test('Shift-Enter runs typed cells: execute counts, a stream, an error', opts, async () => {
@@ -159,7 +159,7 @@ test('a progress bar fills in place and ends at 100%', opts, async () => {
 test('■ interrupts `while (true) {}`; Kernel → Interrupt stops an awaited loop; state is kept', opts, async () => {
   const i = await typeAndRun(page, 'while (true) {}');
   await waitKernelBusy(page);
-  await page.waitForFunction(`/In\\s*\\[\\*\\]/.test(document.querySelectorAll('#notebook-container .cell.code_cell')[${i}].querySelector('.input_prompt').textContent)`, undefined, { timeout: 10_000 });
+  await page.waitForFunction(`/In\\s*\\[\\*\\]/.test(document.querySelectorAll('#notebook-container .cell.code_cell')[${i}]?.querySelector('.input_prompt')?.textContent ?? '')`, undefined, { timeout: 10_000 });
   await clickToolbar(page, 'interrupt-kernel');
   const stopped = await waitCellDone(page, i, 30_000);
   assert.equal(stopped.errors, 1);
@@ -191,9 +191,11 @@ test('save, reload: every figure is shown again (static PNG where untrusted; dra
   const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().includes('/api/contents/frontends.ipynb'), { timeout: 30_000 });
   await clickToolbar(page, 'save-notebook');
   assert.equal((await saved).status(), 200);
-  await page.waitForFunction(`!/unsaved/.test(document.querySelector('.autosave_status').textContent)`, undefined, { timeout: 10_000 });
+  await page.waitForFunction(`!/unsaved/.test(document.querySelector('.autosave_status')?.textContent ?? 'unsaved')`, undefined, { timeout: 10_000 });
+  // The page rebuilds its header after 'load': until then the element is missing, and a predicate
+  // that throws ends the wait at once instead of polling again.
   await page.reload({ waitUntil: 'load' });
-  await page.waitForFunction(`/Trusted/.test(document.querySelector('#notification_trusted').textContent)`, undefined, { timeout: 30_000 });
+  await page.waitForFunction(`/Trusted/.test(document.querySelector('#notification_trusted')?.textContent ?? '')`, undefined, { timeout: 30_000 });
   const trust = await trustIndicator(page);
   t.diagnostic(`the reopened notebook says: ${trust}`);
   if (trust === 'Not Trusted') {
