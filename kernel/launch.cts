@@ -11,7 +11,7 @@
  * Exit codes as the CLI's: 2 for a usage error, 1 when the kernel cannot start.
  */
 import { parseArgs } from 'node:util';
-import { spawnProtocolWorker } from './protocol/spawn-worker.cjs';
+import { CONNECTION_FILE_REQUIRED, spawnProtocolWorker } from './protocol/spawn-worker.cjs';
 
 const USAGE = 'Usage: node launch.cjs --connection-file FILE   (the same as `flowlab kernel --connection-file FILE`)';
 
@@ -27,7 +27,7 @@ function connectionFileArg(): string {
   } catch (err) {
     fail(`${(err as Error).message}\n\n${USAGE}`, 2);
   }
-  return fail(`--connection-file is required: the JSON file your Jupyter client wrote (kernel.json passes {connection_file}).\n\n${USAGE}`, 2);
+  return fail(`${CONNECTION_FILE_REQUIRED}\n\n${USAGE}`, 2);
 }
 
 process.on('SIGINT', () => undefined); // an interrupt before the kernel loads has no cell to stop

@@ -57,9 +57,12 @@ export function fallbackReply(req: EngineRequest, err: unknown): EngineReply {
   }
 }
 
+/** True when this module runs from its TypeScript source (tsx), false when compiled. */
+const fromSources = import.meta.url.endsWith('.ts');
+
 /** Starts the protocol worker: the compiled CommonJS entry, or its source through tsx when running from sources. */
 function startProtocolWorker(connectionFile: string): ProtocolWorker {
-  if (!import.meta.url.endsWith('.ts')) return spawnProtocolWorker(connectionFile);
+  if (!fromSources) return spawnProtocolWorker(connectionFile);
   // Node 20 workers do not inherit the tsx loader: register it in the worker first, for ES modules
   // and for CommonJS (the worker's entry is CommonJS and requires ./connection.cjs, a .cts source).
   const workerFile = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'protocol', 'worker.cts')).href;
@@ -84,7 +87,7 @@ export async function startKernel(connectionFile: string, { engineModule, protoc
   }
 
   const here = dirname(fileURLToPath(import.meta.url));
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const ext = fromSources ? '.ts' : '.js';
   const moduleUrl = engineModule ?? process.env.FLOWLAB_KERNEL_ENGINE ?? pathToFileURL(join(here, 'engine', `index${ext}`)).href;
   let engine: Promise<EngineLike> | undefined;
   let loaded: EngineLike | undefined;

@@ -9,6 +9,16 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
+/** What both kernel entries (kernel/launch.cts, `flowlab kernel`) say when no connection file is given. */
+export const CONNECTION_FILE_REQUIRED = '--connection-file is required: the JSON file your Jupyter client wrote (kernel.json passes {connection_file}).';
+
+/** The protocol worker's workerData (read by ./worker.cts). */
+export interface ProtocolWorkerData {
+  connectionFile: string;
+  /** Int32 slots: [interrupt flag, engine requests posted by the worker and not yet started]. */
+  interruptBuffer: SharedArrayBuffer;
+}
+
 /** What the main thread listens to on the protocol worker. */
 export interface ProtocolListeners {
   message(m: unknown): void;
@@ -20,14 +30,13 @@ const EVENTS: readonly Event[] = ['message', 'error', 'exit'];
 
 /** A started protocol worker, the buffer it shares with the main thread, and its early events. */
 export class ProtocolWorker {
-  /** Int32 slots: [interrupt flag, engine requests posted by the worker and not yet started]. */
   readonly interruptBuffer = new SharedArrayBuffer(8);
   readonly worker: Worker;
   private early: Array<[Event, unknown]> | undefined = [];
   private readonly keep = EVENTS.map((event) => [event, (arg: unknown) => this.early?.push([event, arg])] as const);
 
   /** `create` starts the worker with the workerData it is given. */
-  constructor(connectionFile: string, create: (workerData: { connectionFile: string; interruptBuffer: SharedArrayBuffer }) => Worker) {
+  constructor(connectionFile: string, create: (workerData: ProtocolWorkerData) => Worker) {
     this.worker = create({ connectionFile, interruptBuffer: this.interruptBuffer });
     for (const [event, keep] of this.keep) this.worker.on(event, keep);
   }

@@ -13,13 +13,14 @@
  * zeromq loaded 46–52 against 32 ms). iopub is bound first: a client sees no output before its
  * subscription arrives.
  *
- * workerData: { connectionFile: string, interruptBuffer: SharedArrayBuffer }.
+ * workerData: ProtocolWorkerData (./spawn-worker.cts).
  * To the main thread it posts { type: 'bound' } (the main thread loads the engine now),
  * { type: 'engineRequest', request }, { type: 'exit', code }, { type: 'fatal', message }.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as zmq from 'zeromq';
 import { endpoint, hmacAlgorithm, readConnectionFile, type Channel, type ZSocket } from './connection.cjs';
+import type { ProtocolWorkerData } from './spawn-worker.cjs';
 
 /** kernel/protocol/log.ts's format (an ES module: not loaded before the bind). */
 function log(message: string): void {
@@ -32,7 +33,7 @@ const BIND_ORDER: readonly Channel[] = ['iopub', 'shell', 'control', 'stdin', 'h
 
 async function main(): Promise<void> {
   const port = parentPort!;
-  const { connectionFile, interruptBuffer } = workerData as { connectionFile: string; interruptBuffer: SharedArrayBuffer };
+  const { connectionFile, interruptBuffer } = workerData as ProtocolWorkerData;
   process.on('uncaughtException', (err) => log(`worker: uncaught ${err.stack ?? err}`));
   process.on('unhandledRejection', (err) => log(`worker: unhandled rejection ${(err as Error)?.stack ?? err}`));
 

@@ -1,4 +1,5 @@
 /** `flowlab kernel --connection-file F`: the kernelspec's entry point (runs until shutdown). */
+import { CONNECTION_FILE_REQUIRED } from '../../../kernel/protocol/spawn-worker.cjs';
 import { parseOptions, UsageError } from '../args.js';
 import type { Command } from '../registry.js';
 
@@ -13,7 +14,7 @@ export const kernelCommand: Command = {
   async run(args) {
     const { values } = parseOptions(args, { 'connection-file': { type: 'string', short: 'f' } });
     const file = values['connection-file'];
-    if (!file) throw new UsageError('--connection-file is required: the JSON file your Jupyter client wrote (kernel.json passes {connection_file}).');
+    if (!file) throw new UsageError(CONNECTION_FILE_REQUIRED);
     const { startKernel } = await import('../../../kernel/main.js');
     await startKernel(file);
     return new Promise<number>(() => undefined); // runs until shutdown_request exits the process
