@@ -17,6 +17,10 @@ const CELLS: Record<string, string> = {
   '50-line class': `class Point {\n${Array.from({ length: 48 }, (_, i) => `  m${i}(a: number): number { return a * ${i} + this.x; }`).join('\n')}\n  x = 1;\n}\nnew Point().m3(2)`,
 };
 
+// The engine routes console and process.stdout writes made inside a cell's async context to the
+// cell's output (here: nowhere); this bench's table goes to the real stdout.
+const print = process.stdout.write.bind(process.stdout);
+
 let id = 0;
 let count = 0;
 async function exec(engine: Engine, code: string): Promise<number> {
@@ -42,6 +46,9 @@ async function measure(engine: Engine, code: string, fresh: boolean, reps = 30):
 const fmt = (m: { median: number; p90: number }) => `${m.median.toFixed(2)} / ${m.p90.toFixed(2)}`;
 
 async function main(): Promise<void> {
+  // The warm-up's timers are unref'd (they must not keep a kernel alive): hold the event loop open
+  // while it runs, or the process ends at `await warmedUp()` without a word.
+  setInterval(() => undefined, 1 << 30);
   const rows: string[] = [];
   const starts: string[] = [];
   for (const mode of ['async', 'off'] as const) {
@@ -65,7 +72,7 @@ async function main(): Promise<void> {
     await engine.handle({ id: ++id, kind: 'shutdown', restart: false });
     count = 0;
   }
-  process.stdout.write('\nPer-cell engine latency, ms (median / p90 of 30 runs; "re-run" = same text, "new text" = compile not cached)\n\n' +
+  print('\nPer-cell engine latency, ms (median / p90 of 30 runs; "re-run" = same text, "new text" = compile not cached)\n\n' +
     '| cell | typecheck | re-run, after 10 cells | re-run, after 500 cells | new text, after 10 cells | new text, after 500 cells |\n|---|---|---|---|---|---|\n' +
     rows.join('\n') + '\n\n| typecheck | createEngine ms | createEngine → first `0` cell done ms (TypeScript load) |\n|---|---|---|\n' + starts.join('\n') + '\n');
   process.exit(0);

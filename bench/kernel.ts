@@ -3,10 +3,11 @@
  * each driven from outside by jupyter_client (bench/kernel_client.py: jupyter_client's Session
  * over pyzmq). Prints a markdown table.
  *
- * Measures: startup (spawn → first kernel_info_reply, and spawn → first `1 + 1` done), the
+ * Measures: startup (spawn → first kernel_info_reply, and spawn → first `1 + 1` done, and whether
+ * the kernel bound its shell and IOPub sockets before the client's first reconnect attempt), the
  * median / p90 round trip (execute_request → execute_reply and idle) of `1 + 1`, of a
  * 1,000-iteration loop cell and of a cell declaring a 50-line class (a new class each time), and
- * `1 + 1` again after `--after` cells have run (latency must not grow with the session). The last
+ * `1 + 1` again after `--after` cells have run (latency must not grow with the session). The
  * CPU time of the kernel per measured cell (all threads, from /proc) is printed too: on a busy
  * machine it moves far less than the round trips. The last
  * column says whether the kernel reports a type error (a cell assigning a string to a `number`,
@@ -101,6 +102,8 @@ const median = (xs: number[]): number => quantile(xs, 0.5);
 interface Run {
   startup: number;
   first: number;
+  /** The client's refused reconnect attempts on shell and IOPub after the first (each one delays the first cell 100–200 ms). */
+  missed: number | null;
   cells: Record<string, number[]>;
   after: number[];
   probe: boolean | null;
@@ -135,7 +138,7 @@ async function benchKernel(def: KernelDef, reps: number, after: number, settle: 
   try {
     return JSON.parse(out) as Run;
   } catch {
-    return { startup: NaN, first: NaN, cells: {}, after: [], probe: null, cpu_per_cell: null, error: `client exited ${code}: ${err.trim().split('\n').pop() ?? ''}` };
+    return { startup: NaN, first: NaN, missed: null, cells: {}, after: [], probe: null, cpu_per_cell: null, error: `client exited ${code}: ${err.trim().split('\n').pop() ?? ''}` };
   }
 }
 
@@ -199,6 +202,11 @@ async function main(): Promise<void> {
     const xs = results.get(name)!.map((r) => r[col as 'startup' | 'first']).filter(Number.isFinite);
     return runs > 1 && xs.length ? ` [${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}]` : '';
   };
+  // How many starts missed one of the client's reconnect attempts: a kernel bound before the first retry (100–200 ms after the client's connect) misses none.
+  const missedStarts = (name: string): string => {
+    const ms = results.get(name)!.map((r) => r.missed).filter((m): m is number => typeof m === 'number');
+    return ms.length ? `${ms.filter((m) => m > 0).length} of ${ms.length}` : '–';
+  };
   const cell = (name: string, col: string, p90 = true): string => {
     const [m, p] = table.get(name)!.get(col)!;
     const spread = col === 'startup' || col === 'first' ? range(name, col) : '';
@@ -207,15 +215,16 @@ async function main(): Promise<void> {
   console.log(`\nKernel latency, ms, measured from outside with jupyter_client: median / p90 of ${reps} runs of each cell` +
     `${runs > 1 ? `, then the median over ${runs} benchmark runs (kernels interleaved)` : ''}; (×ratio of the median to ${values['ratio-to']}'s). ` +
     `${settle > 0 ? `The measured cells start ${settle} s after the warm-up cells (a person reading), not at once. ` : 'The measured cells follow the three warm-up cells at once. '}` +
-    'Start-up columns: median [fastest–slowest run]. Round trip = execute_request → execute_reply + idle. Kernel CPU = CPU time of all the kernel\'s threads per measured cell ' +
+    'Start-up columns: median [fastest–slowest run]; "starts that missed a reconnect": runs in which the client\'s shell or IOPub socket was refused after its first retry ' +
+    '(ZeroMQ retries every 100–200 ms, so a kernel bound before the first retry leaves the first cell to the client\'s own jitter). Round trip = execute_request → execute_reply + idle. Kernel CPU = CPU time of all the kernel\'s threads per measured cell ' +
     '(the three kinds together; a loaded machine inflates it far less than round trips).\n');
-  console.log(`| kernel | startup → kernel_info_reply | startup → first \`1 + 1\` | \`1 + 1\` | 1,000-iteration loop | 50-line class | \`1 + 1\` after ${after} cells | kernel CPU per cell | reports type errors |`);
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log(`| kernel | startup → kernel_info_reply | startup → first \`1 + 1\` | starts that missed a reconnect | \`1 + 1\` | 1,000-iteration loop | 50-line class | \`1 + 1\` after ${after} cells | kernel CPU per cell | reports type errors |`);
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const [name, rs] of results) {
     const errors = [...new Set(rs.map((r) => r.error).filter(Boolean))];
     const probes = rs.map((r) => r.probe).filter((p) => p !== null && p !== undefined);
     const typed = probes.length ? (probes.every(Boolean) ? 'yes' : probes.some(Boolean) ? 'sometimes' : 'no') : '–';
-    console.log(`| ${name}${errors.length ? ` (error: ${errors.join('; ')})` : ''} | ${cell(name, 'startup', false)} | ${cell(name, 'first', false)} | ${cell(name, 'one')} | ${cell(name, 'loop')} | ${cell(name, 'klass')} | ${cell(name, 'after')} | ${cell(name, 'cpu', false)} | ${typed} |`);
+    console.log(`| ${name}${errors.length ? ` (error: ${errors.join('; ')})` : ''} | ${cell(name, 'startup', false)} | ${cell(name, 'first', false)} | ${missedStarts(name)} | ${cell(name, 'one')} | ${cell(name, 'loop')} | ${cell(name, 'klass')} | ${cell(name, 'after')} | ${cell(name, 'cpu', false)} | ${typed} |`);
    }
   // Node reads this bundle at every process start, before any script runs (Deno does not read it).
   if (process.env.NODE_EXTRA_CA_CERTS) {

@@ -6,7 +6,10 @@ Plan: {"argv": [...], "cwd": str, "env": {...}, "connection": {...connection fil
        "warmup": [code...], "rounds": [[code...] per round], "names": [name per code in a round],
        "filler": [code...], "after": [code...], "probe": {"code": str, "expect": regex} | null}
 
-Measures: startup (spawn -> first kernel_info_reply), then every cell's round trip:
+Measures: startup (spawn -> first kernel_info_reply); how many of the client's reconnect attempts
+on shell and IOPub the kernel missed (ZeroMQ retries a refused connect every 100-200 ms: each miss
+costs the first cell that much, and one that binds before the first retry has missed none); then
+every cell's round trip:
 execute_request sent -> execute_reply received and status idle seen on IOPub; and the CPU time
 the kernel process spent (all its threads, from /proc/PID/task/*/schedstat, nanoseconds) while
 the measured cells ran, which a busy machine inflates far less than wall-clock times.
@@ -21,6 +24,7 @@ import sys
 import time
 
 import zmq
+import zmq.utils.monitor
 from jupyter_client.session import Session
 
 
@@ -51,9 +55,31 @@ def main():
         s.connect(f"tcp://127.0.0.1:{port}")
         return s
 
-    shell = sock(zmq.DEALER, conn["shell_port"])
+    def monitored(kind, port):
+        """A socket whose connect attempts are recorded (its monitor is read after the first cell)."""
+        s = ctx.socket(kind)
+        s.linger = 0
+        monitors.append((s, s.get_monitor_socket(zmq.EVENT_CONNECT_RETRIED | zmq.EVENT_CONNECTED)))
+        s.connect(f"tcp://127.0.0.1:{port}")
+        return s
+
+    def missed_reconnects():
+        """Refused attempts after the first (refused before the kernel existed), over shell and IOPub."""
+        missed = 0
+        for s, m in monitors:
+            retries = 0
+            while m.poll(0):
+                event = zmq.utils.monitor.recv_monitor_message(m)["event"]
+                retries += event == zmq.EVENT_CONNECT_RETRIED
+            missed += max(0, retries - 1)
+            s.disable_monitor()
+            m.close(0)
+        return missed
+
+    monitors = []
+    shell = monitored(zmq.DEALER, conn["shell_port"])
     control = sock(zmq.DEALER, conn["control_port"])
-    iopub = sock(zmq.SUB, conn["iopub_port"])
+    iopub = monitored(zmq.SUB, conn["iopub_port"])
     iopub.setsockopt(zmq.SUBSCRIBE, b"")
     poller = zmq.Poller()
     poller.register(shell, zmq.POLLIN)
@@ -88,7 +114,7 @@ def main():
             raise RuntimeError(f"cell failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}\n{code}")
         return ms, outputs
 
-    result = {"startup": None, "first": None, "cells": {}, "after": [], "probe": None, "cpu_per_cell": None}
+    result = {"startup": None, "first": None, "missed": None, "cells": {}, "after": [], "probe": None, "cpu_per_cell": None}
     t0 = time.perf_counter()
     child = subprocess.Popen(plan["argv"], cwd=plan["cwd"], env={**os.environ, **plan["env"]}, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -108,6 +134,7 @@ def main():
             ms, _ = execute(code)
             if i == 0:
                 result["first"] = (time.perf_counter() - t0) * 1000
+                result["missed"] = missed_reconnects()
         time.sleep(plan.get("settle", 0))  # a person reading the first output (--settle)
         cpu0 = cpu_ms(child.pid)
         for rnd in plan["rounds"]:

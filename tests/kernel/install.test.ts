@@ -138,9 +138,12 @@ test('flowlab kernel and the kernelspec entry refuse a bad connection file or a 
       const scheme = await kernel(['--connection-file', file({ signature_scheme: 'hmac-nope' })]);
       assert.equal(scheme.code, 1, entry);
       assert.match(scheme.stderr, /signature_scheme: expected 'hmac-<hash>'.*got 'hmac-nope'\. Fix the connection file/, entry);
-      const busy = await kernel(['--connection-file', file({ shell_port: port })]);
-      assert.equal(busy.code, 1, entry);
-      assert.match(busy.stderr, new RegExp(`shell: could not bind tcp://127\\.0\\.0\\.1:${port} \\(.*\\)\\. Another process may hold the port`), entry);
+      // shell is bound by the main thread (kernel/protocol/front.cts), control by the protocol worker
+      for (const channel of ['shell', 'control']) {
+        const busy = await kernel(['--connection-file', file({ [`${channel}_port`]: port })]);
+        assert.equal(busy.code, 1, `${entry} ${channel}`);
+        assert.match(busy.stderr, new RegExp(`${channel}: could not bind tcp://127\\.0\\.0\\.1:${port} \\(.*\\)\\. Another process may hold the port`), `${entry} ${channel}`);
+      }
     }
   } finally {
     taken.close();

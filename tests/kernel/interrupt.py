@@ -8,11 +8,13 @@
   to its engine, which may not have started it yet; 120 interrupts at random offsets after busy
   (signal and interrupt_request) must each stop their cell within 1 s, and never the next cell;
 - a storm of SIGINTs (every 1-3 ms) over short cells never kills the kernel;
-- the heartbeat answers while a synchronous cell blocks the main thread;
+- the heartbeat answers, and output printed before a blocking loop arrives, while a synchronous
+  cell blocks the main thread; the kernel's threadpool widening does not leak into cells;
 - after a figure started Chromium (static PNG), SIGINT still only interrupts the cell;
 - thrown errors, unhandled rejections, errors thrown from timers, syntax and type errors leave
   the kernel alive and the next cell runs with its state.
 """
+import os
 import random
 import sys
 import threading
@@ -212,14 +214,24 @@ class InterruptTests(unittest.TestCase):
         self.assertTrue(self.figure_has_png(2), "Chromium survived the interrupt: the next figure still carries a PNG")
         self.assertTrue(self.km.is_alive())
 
-    def test_heartbeat_while_blocked(self):
+    def test_heartbeat_and_output_while_blocked(self):
+        """The main thread runs cells; the heartbeat and the IOPub relay (libzmq's proxy thread,
+        kernel/protocol/front.cts) must not wait for it: output printed before a blocking loop
+        reaches the client while the loop still runs."""
         ctx = zmq.Context.instance()
         hb = ctx.socket(zmq.REQ)
         hb.linger = 0
         info = self.km.get_connection_info()
         hb.connect(f"tcp://{info['ip']}:{info['hb_port']}")
-        msg_id = self.kc.execute("const t0 = Date.now(); while (Date.now() - t0 < 2500) {}")
-        time.sleep(0.8)
+        sent = time.monotonic()
+        msg_id = self.kc.execute('console.log("before the loop"); const t0 = Date.now(); while (Date.now() - t0 < 2500) {}')
+        while True:
+            m = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream":
+                break
+        self.assertEqual(m["content"]["text"], "before the loop\n")
+        self.assertLess(time.monotonic() - sent, 1.5, "the output waited for the blocking loop to end")
+        time.sleep(0.3)
         rtts = []
         for _ in range(3):
             t = time.monotonic()
@@ -232,6 +244,15 @@ class InterruptTests(unittest.TestCase):
         reply, _ = self.wait(msg_id)
         self.assertEqual(reply["status"], "ok")
         self.assertLess(max(rtts), 0.5)
+
+    def test_threadpool_setting_is_the_users(self):
+        """The kernel widens libuv's threadpool for its relays (kernel/protocol/front.cts)
+        through UV_THREADPOOL_SIZE, then puts the variable back: cells and their child processes
+        see the environment the kernel was started with."""
+        reply, out = self.run_cell("process.env.UV_THREADPOOL_SIZE ?? 'unset'")
+        self.assertEqual(reply["status"], "ok", reply)
+        result = [m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"]
+        self.assertEqual(result, [repr(os.environ.get("UV_THREADPOOL_SIZE", "unset"))])
 
     def test_errors_do_not_kill(self):
         self.value("let survivor = 'alive'")
