@@ -1,14 +1,12 @@
 /**
  * The kernelspec's entry point (kernel.json): `node <flowlab>/dist/kernel/launch.cjs
  * --connection-file FILE`. It does what `flowlab kernel --connection-file FILE` does, and binds
- * the sockets sooner: it is CommonJS and starts the protocol worker and binds shell and IOPub
- * (./protocol/front.cts) on its first lines, before the ES modules of the kernel load (the ES
- * module loader alone costs ~6 ms before a first line, the CLI's module graph another ~5–10), and
- * before anything has used libuv's threadpool, which the front's relays need two more threads of.
- * Jupyter clients connect before a kernel binds and reach it only at their next reconnect
- * attempt, 100–200 ms after the last, so binding before the first one decides whether the first
- * cell's output is live ~150 or ~300 ms after start (measured with jupyter_client here: see
- * bench/kernel.ts).
+ * the sockets ~15 ms sooner: it is CommonJS and starts the protocol worker on its first line, so
+ * the worker boots while the ES modules of the kernel load instead of after them (the ES module
+ * loader alone costs ~6 ms before a first line, the CLI's module graph another ~5–10). Jupyter
+ * clients connect before a kernel binds and reach it only at their next reconnect attempt, so
+ * binding before that attempt decides whether the first cell's output is live ~125 or ~270 ms
+ * after start (measured with jupyter_client here: see bench/kernel.ts).
  *
  * Exit codes as the CLI's: 2 for a usage error, 1 when the kernel cannot start.
  */

@@ -1,14 +1,12 @@
 /**
  * The kernel process: the main thread hosts the execution engine (so `vm`'s breakOnSigint can
- * stop synchronous cells) and a worker thread the wire protocol (kernel/protocol/worker.cts);
- * shell and IOPub are bound on this thread and relayed to the worker by libzmq's proxy threads
- * (kernel/protocol/front.cts), so they are up before the worker has booted.
+ * stop synchronous cells) and a worker thread owns the wire protocol (kernel/protocol/worker.cts).
  *
  * Startup is ordered for a fast kernel_info_reply, then a fast first cell: the worker boots and
- * binds the other sockets while this thread waits (the kernelspec's entry, kernel/launch.cts,
- * starts both before this module loads; loading the TypeScript compiler alongside made the
- * worker's start ~40% slower on this 2-core machine); once all are bound ('bound') — a client
- * that connected before that reaches them only at its next reconnect attempt, 100–200 ms
+ * binds the sockets while this thread waits (the kernelspec's entry, kernel/launch.cts, starts it
+ * before this module loads; loading the TypeScript compiler alongside made the
+ * worker's start ~40% slower on this 2-core machine); once they are bound ('bound') — a client
+ * that connected before that reaches them only at its next reconnect attempt, up to 100 ms
  * later — this thread imports the engine, loads the TypeScript compiler (from V8's code cache)
  * and warms up the cell path (kernel/engine/warmup.ts), while the worker answers kernel_info.
  *
@@ -143,8 +141,5 @@ export async function startKernel(connectionFile: string, { engineModule, protoc
         process.exit(code || 1);
       },
     });
-  }).catch(async (err: Error) => {
-    await protocol.close(); // `flowlab kernel` ends by its event loop emptying, not process.exit
-    throw err;
   });
 }

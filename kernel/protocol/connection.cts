@@ -1,6 +1,5 @@
 /**
- * Reading a Jupyter connection file (the JSON a client writes before launching the kernel), and
- * what every kernel socket bound from it shares: its options and the error when a bind fails.
+ * Reading a Jupyter connection file (the JSON a client writes before launching the kernel).
  *
  * CommonJS (.cts) because the protocol worker's entry is: it binds the sockets before any ES
  * module loads (kernel/protocol/worker.cts). ES modules import it as usual.
@@ -59,20 +58,6 @@ export function readConnectionFile(path: string): ConnectionInfo {
     info[`${ch}_port`] = port;
   }
   return info;
-}
-
-/** Messages larger than this (all frames together) are dropped unread: FLOWLAB_MAX_MESSAGE_BYTES, default 100 MiB. */
-export const MAX_MESSAGE_BYTES = Number(process.env.FLOWLAB_MAX_MESSAGE_BYTES) || 100 * 1024 * 1024;
-
-/** The options of every kernel socket: a second to flush on close; libzmq's own size limit far above MAX_MESSAGE_BYTES (the kernel drops those itself, logging why). */
-export function tuneSocket(socket: Pick<ZSocket, 'linger' | 'maxMessageSize'>): void {
-  socket.linger = 1000;
-  socket.maxMessageSize = Math.max(MAX_MESSAGE_BYTES * 4, 1 << 30);
-}
-
-/** The error for a channel that could not bind its endpoint, naming the fix. */
-export function bindFailure(channel: Channel, address: string, err: Error): Error {
-  return new Error(`${channel}: could not bind ${address} (${err.message}). Another process may hold the port: start the kernel again from your Jupyter client (it picks free ports), or fix ${channel}_port in the connection file.`);
 }
 
 /** The ZeroMQ endpoint a channel binds to (jupyter_client's convention for ipc: `ip-port`). */

@@ -76,7 +76,9 @@ export class EditList {
   /** Replaces [start, end) with spaces, keeping line breaks, so positions stay exact. */
   blank(start: number, end: number): void {
     if (end <= start) return;
-    const text = this.text.slice(start, end).replace(/[^\r\n]/g, ' ');
+    const piece = this.text.slice(start, end);
+    // Most blanked pieces (annotations, modifiers) are on one line: spaces without a regex pass.
+    const text = piece.includes('\n') || piece.includes('\r') ? piece.replace(/[^\r\n]/g, ' ') : ' '.repeat(piece.length);
     this.edits.push({ start, end, text, seq: this.seq++, close: false, exact: true });
   }
 
