@@ -49,17 +49,12 @@ def main():
     ctx = zmq.Context()
     session = Session(key=conn["key"].encode(), signature_scheme=conn["signature_scheme"], username="bench")
 
-    def sock(kind, port):
+    def sock(kind, port, monitored=False):
+        """A connected socket; a monitored one records its connect attempts (read after the first cell)."""
         s = ctx.socket(kind)
         s.linger = 0
-        s.connect(f"tcp://127.0.0.1:{port}")
-        return s
-
-    def monitored(kind, port):
-        """A socket whose connect attempts are recorded (its monitor is read after the first cell)."""
-        s = ctx.socket(kind)
-        s.linger = 0
-        monitors.append((s, s.get_monitor_socket(zmq.EVENT_CONNECT_RETRIED | zmq.EVENT_CONNECTED)))
+        if monitored:
+            monitors.append((s, s.get_monitor_socket(zmq.EVENT_CONNECT_RETRIED | zmq.EVENT_CONNECTED)))
         s.connect(f"tcp://127.0.0.1:{port}")
         return s
 
@@ -77,9 +72,9 @@ def main():
         return missed
 
     monitors = []
-    shell = monitored(zmq.DEALER, conn["shell_port"])
+    shell = sock(zmq.DEALER, conn["shell_port"], monitored=True)
     control = sock(zmq.DEALER, conn["control_port"])
-    iopub = monitored(zmq.SUB, conn["iopub_port"])
+    iopub = sock(zmq.SUB, conn["iopub_port"], monitored=True)
     iopub.setsockopt(zmq.SUBSCRIBE, b"")
     poller = zmq.Poller()
     poller.register(shell, zmq.POLLIN)

@@ -138,7 +138,7 @@ test('flowlab kernel and the kernelspec entry refuse a bad connection file or a 
       const scheme = await kernel(['--connection-file', file({ signature_scheme: 'hmac-nope' })]);
       assert.equal(scheme.code, 1, entry);
       assert.match(scheme.stderr, /signature_scheme: expected 'hmac-<hash>'.*got 'hmac-nope'\. Fix the connection file/, entry);
-      // a channel bound first (shell) and one bound after others (control): the message names each
+      // shell and control (bound after it): the message names the channel that could not bind
       for (const channel of ['shell', 'control']) {
         const busy = await kernel(['--connection-file', file({ [`${channel}_port`]: port })]);
         assert.equal(busy.code, 1, `${entry} ${channel}`);
