@@ -5,13 +5,13 @@
  * user code, the heartbeat, interrupts and kernel_info answer while a cell blocks the main thread.
  *
  * This entry only reads the connection file and binds the sockets, then loads the message loop
- * (./run-protocol.ts): a client that connected before the kernel bound reaches it only at its
- * next reconnect attempt (jupyter_client's ZeroMQ retries every 100–200 ms), so every millisecond
- * before the bind can cost a hundred after it. It is CommonJS for that reason: a worker starts
- * ~10 ms sooner without the ES module loader, and `require('zeromq')` costs less than importing
- * it (measured here: an empty ESM worker 30–40 ms to its first line, CommonJS 22 ms; with
- * zeromq loaded 46–52 against 32 ms). iopub is bound first: a client sees no output before its
- * subscription arrives.
+ * (./run-protocol.ts; in dist one bundled file, see ./load-loop.cts): a client that connected
+ * before the kernel bound reaches it only at its next reconnect attempt (jupyter_client's ZeroMQ
+ * retries every 100–200 ms), so every millisecond before the bind can cost a hundred after it.
+ * It is CommonJS for that reason: a worker starts ~10 ms sooner without the ES module loader, and
+ * `require('zeromq')` costs less than importing it (measured here: an empty ESM worker 30–40 ms
+ * to its first line, CommonJS 22 ms; with zeromq loaded 46–52 against 32 ms). iopub is bound
+ * first: a client sees no output before its subscription arrives.
  *
  * Tried and left out (commit b36a947, branch experiment/front-relay): binding shell and IOPub on
  * the main thread at the entry's first lines and relaying them to this worker through libzmq's
@@ -29,6 +29,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as zmq from 'zeromq';
 import { endpoint, hmacAlgorithm, readConnectionFile, type Channel, type ZSocket } from './connection.cjs';
+import { loadProtocolLoop } from './load-loop.cjs';
 import type { ProtocolWorkerData } from './spawn-worker.cjs';
 
 /** kernel/protocol/log.ts's format (an ES module: not loaded before the bind). */
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
     }
   }
   port.postMessage({ type: 'bound' });
-  const { runProtocol } = await import('./run-protocol.js');
+  const { runProtocol } = await loadProtocolLoop(() => import('./run-protocol.js'), log);
   await runProtocol({ port, sockets, key: info.key, signatureScheme: info.signature_scheme, interruptBuffer, maxMessageBytes: MAX_MESSAGE_BYTES });
 }
 

@@ -4,6 +4,8 @@ plus protocol checks the suite lacks: execution_count rules, comms, stdin, histo
 
 Run by tests/kernel/conformance.test.ts with a temporary JUPYTER_PATH holding the kernelspec.
 """
+import json
+import os
 import sys
 import unittest
 from queue import Empty
@@ -68,6 +70,13 @@ class FlowlabKernelTests(jkt.KernelTests):
         self.assertEqual(li["codemirror_mode"], {"name": "javascript", "typescript": True})
         self.assertTrue(c["banner"])
         self.assertTrue(all("url" in h and "text" in h for h in c["help_links"]))
+        # Read from the files by the kernel's protocol worker (in dist, the bundled loop: its module URL
+        # is rewritten at build time), here from the same files independently.
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        with open(os.path.join(root, "package.json")) as f:
+            self.assertEqual(c["implementation_version"], json.load(f)["version"])
+        with open(os.path.join(root, "node_modules", "typescript", "package.json")) as f:
+            self.assertEqual(li["version"], json.load(f)["version"])
 
     def test_flowlab_execution_count(self):
         self.flush_channels()
