@@ -149,6 +149,9 @@ export async function runProtocol({ port, sockets, key, signatureScheme, interru
   };
 
   void serve('hb', (frames) => sockets.hb.send(frames));
+  void serve('iopub', (frames) => {
+    if (frames[0] && ctx.iopub.subscribed(frames[0], ctx.shellBusy)) debug('iopub ← subscription: status sent');
+  });
   void serve('shell', (frames) => {
     const msg = accept('shell', frames);
     if (!msg) return;

@@ -1,6 +1,6 @@
 /**
  * The protocol worker (a worker_thread): owns every ZeroMQ socket of the kernel (shell and
- * control ROUTERs, iopub PUB, stdin ROUTER, heartbeat REP), signs and checks messages, and talks
+ * control ROUTERs, iopub XPUB, stdin ROUTER, heartbeat REP), signs and checks messages, and talks
  * to the engine on the main thread through kernel/contract.ts messages. Because it never runs
  * user code, the heartbeat, interrupts and kernel_info answer while a cell blocks the main thread.
  *
@@ -52,7 +52,9 @@ async function main(): Promise<void> {
   const sockets: Record<Channel, ZSocket> = {
     shell: new zmq.Router() as unknown as ZSocket,
     control: new zmq.Router() as unknown as ZSocket,
-    iopub: new zmq.Publisher() as unknown as ZSocket,
+    // XPUB, every subscription passed up (also a second client's, with the same empty topic):
+    // run-protocol.ts answers each with a status, so a client knows its subscription is live.
+    iopub: new zmq.XPublisher({ verbosity: 'allSubs' }) as unknown as ZSocket,
     stdin: new zmq.Router() as unknown as ZSocket,
     hb: new zmq.Reply() as unknown as ZSocket,
   };

@@ -177,6 +177,64 @@ class FlowlabKernelTests(jkt.KernelTests):
         h = self.get_non_kernel_info_reply(timeout=jkt.TIMEOUT)
         self.assertEqual([row[2] for row in h["content"]["history"]], ["6 * 7"])
 
+    def test_flowlab_iopub_subscription_answered(self):
+        """Each new IOPub subscription gets a parentless status with the kernel's current state (no request needed)."""
+        import zmq
+        from jupyter_client.session import Session
+
+        info = self.km.get_connection_info(session=False)
+        key = info["key"].encode() if isinstance(info["key"], str) else info["key"]
+        sessions = {}  # one per socket: a Session refuses a signature it has seen, and each socket gets its own copy
+        url = f"{info['transport']}://{info['ip']}:{info['iopub_port']}"
+        ctx = zmq.Context.instance()
+
+        def subscriber():
+            sub = ctx.socket(zmq.SUB)
+            sub.linger = 0
+            sub.setsockopt(zmq.SUBSCRIBE, b"")
+            sub.connect(url)
+            return sub
+
+        def next_status(sub, timeout_ms=5000):
+            session = sessions.setdefault(sub, Session(key=key, signature_scheme=info["signature_scheme"]))
+            while sub.poll(timeout_ms):
+                _, frames = session.feed_identities(sub.recv_multipart(copy=True))
+                msg = session.deserialize(frames)  # checks the HMAC signature
+                if msg["msg_type"] == "status" and not msg["parent_header"]:
+                    return msg["content"]["execution_state"]
+            return None
+
+        self.flush_channels()
+        first = subscriber()
+        second = None
+        try:
+            self.assertEqual(next_status(first), "idle", "a new subscriber hears the kernel's state without sending anything")
+            second = subscriber()
+            self.assertEqual(next_status(second), "idle")
+            self.assertEqual(next_status(first), "idle", "every subscription is answered, also a second one with the same topic")
+            # while a cell runs, a new subscriber hears 'busy'
+            msg_id = self.kc.execute("await new Promise((r) => setTimeout(r, 1500)); 1")
+            while True:  # the cell has started once its busy went out
+                m = self.kc.get_iopub_msg(timeout=jkt.TIMEOUT)
+                if m["msg_type"] == "status" and m["parent_header"].get("msg_id") == msg_id:
+                    break
+            late = subscriber()
+            try:
+                self.assertEqual(next_status(late), "busy")
+            finally:
+                late.close(0)
+            self.get_non_kernel_info_reply(timeout=jkt.TIMEOUT)
+            self.assertEqual(next_status(first), "busy", "the earlier subscribers hear the answer too")
+            # unsubscriptions (clients leaving) are not answered
+            second.close(0)
+            second = None
+            self.assertIsNone(next_status(first, timeout_ms=500))
+        finally:
+            first.close(0)
+            if second is not None:
+                second.close(0)
+            self.flush_channels()
+
 
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result
