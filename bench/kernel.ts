@@ -4,7 +4,9 @@
  * over pyzmq). Prints a markdown table.
  *
  * Measures: startup (spawn → first kernel_info_reply, and spawn → first `1 + 1` done, and whether
- * the kernel bound its shell and IOPub sockets before the client's first reconnect attempt), the
+ * the kernel bound its shell and IOPub sockets before the client's first reconnect attempt; and,
+ * in a separate start, jupyter_client's KernelManager start → wait_for_ready → first `1 + 1`:
+ * bench/kernel_ready.py, the handshake nbclient, jupyter console and jupyter_server use), the
  * median / p90 round trip (execute_request → execute_reply and idle) of `1 + 1`, of a
  * 1,000-iteration loop cell and of a cell declaring a 50-line class (a new class each time), and
  * `1 + 1` again after `--after` cells have run (latency must not grow with the session). The
@@ -108,7 +110,30 @@ interface Run {
   after: number[];
   probe: boolean | null;
   cpu_per_cell: number | null;
+  /** KernelManager.start_kernel → first `1 + 1` reply, through wait_for_ready (bench/kernel_ready.py). */
+  managed_first?: number;
   error?: string;
+}
+
+/** Starts the kernel through jupyter_client's KernelManager (bench/kernel_ready.py): ms to the first `1 + 1` reply, or an error. */
+async function managedStart(def: KernelDef, dir: string): Promise<{ first: number } | { error: string }> {
+  const plan = {
+    argv: def.argv('{connection_file}'), cwd: dir, code: CELLS.one![def.lang](0),
+    env: { JUPYTER_DATA_DIR: join(dir, 'data'), IPYTHONDIR: join(dir, 'ipython'), FLOWLAB_HISTORY_DIR: join(dir, 'history'), NO_COLOR: '1' },
+  };
+  const child = spawn('/usr/bin/python3', [join(root, 'bench', 'kernel_ready.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d));
+  child.stderr.on('data', (d: Buffer) => (err += d));
+  child.stdin.end(JSON.stringify(plan));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  try {
+    const r = JSON.parse(out) as { first?: number; error?: string };
+    return r.first !== undefined ? { first: r.first } : { error: `KernelManager start: ${r.error}` };
+  } catch {
+    return { error: `kernel_ready.py exited ${code}: ${err.trim().split('\n').pop() ?? ''}` };
+  }
 }
 
 /** Runs bench/kernel_client.py for one kernel. */
@@ -175,7 +200,11 @@ async function main(): Promise<void> {
       for (let k = 0; k < defs.length; k++) {
         const def = defs[(k + r) % defs.length]!;
         process.stderr.write(`run ${r + 1}/${runs}: ${def.name}…\n`);
-        results.get(def.name)!.push(await benchKernel(def, reps, after, settle, dir));
+        const run = await benchKernel(def, reps, after, settle, dir);
+        const managed = await managedStart(def, dir);
+        if ('first' in managed) run.managed_first = managed.first;
+        else run.error ??= managed.error;
+        results.get(def.name)!.push(run);
       }
     }
   } finally {
@@ -185,7 +214,8 @@ async function main(): Promise<void> {
   const summary = (rs: Run[], pick: (r: Run) => number[]): [number, number] =>
     [median(rs.map((r) => median(pick(r))).filter(Number.isFinite)), median(rs.map((r) => quantile(pick(r), 0.9)).filter(Number.isFinite))];
   const columns: Array<[string, (r: Run) => number[]]> = [
-    ['startup', (r) => [r.startup]], ['first', (r) => [r.first]], ['one', (r) => r.cells.one ?? []],
+    ['startup', (r) => [r.startup]], ['first', (r) => [r.first]], ['managed', (r) => (r.managed_first === undefined ? [] : [r.managed_first])],
+    ['one', (r) => r.cells.one ?? []],
     ['loop', (r) => r.cells.loop ?? []], ['klass', (r) => r.cells.klass ?? []], ['after', (r) => r.after],
     ['cpu', (r) => (r.cpu_per_cell === null || r.cpu_per_cell === undefined ? [] : [r.cpu_per_cell])],
   ];
@@ -199,7 +229,8 @@ async function main(): Promise<void> {
   // Start-up is one sample a run, and it jumps by a client's reconnect interval when a kernel binds
   // just after a retry: with several runs, show their range beside the median.
   const range = (name: string, col: string): string => {
-    const xs = results.get(name)!.map((r) => r[col as 'startup' | 'first']).filter(Number.isFinite);
+    const key = col === 'managed' ? 'managed_first' : (col as 'startup' | 'first');
+    const xs = results.get(name)!.map((r) => r[key]).filter((x): x is number => Number.isFinite(x));
     return runs > 1 && xs.length ? ` [${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}]` : '';
   };
   // How many starts missed one of the client's reconnect attempts: a kernel bound before the first retry (100–200 ms after the client's connect) misses none.
@@ -209,22 +240,24 @@ async function main(): Promise<void> {
   };
   const cell = (name: string, col: string, p90 = true): string => {
     const [m, p] = table.get(name)!.get(col)!;
-    const spread = col === 'startup' || col === 'first' ? range(name, col) : '';
+    const spread = col === 'startup' || col === 'first' || col === 'managed' ? range(name, col) : '';
     return `${fmt(m)}${p90 ? ` / ${fmt(p)}` : ''}${spread}${ratio(name, col)}`;
   };
   console.log(`\nKernel latency, ms, measured from outside with jupyter_client: median / p90 of ${reps} runs of each cell` +
     `${runs > 1 ? `, then the median over ${runs} benchmark runs (kernels interleaved)` : ''}; (×ratio of the median to ${values['ratio-to']}'s). ` +
     `${settle > 0 ? `The measured cells start ${settle} s after the warm-up cells (a person reading), not at once. ` : 'The measured cells follow the three warm-up cells at once. '}` +
     'Start-up columns: median [fastest–slowest run]; "starts that missed a reconnect": runs in which the client\'s shell or IOPub socket was refused after its first retry ' +
-    '(ZeroMQ retries every 100–200 ms, so a kernel bound before the first retry leaves the first cell to the client\'s own jitter). Round trip = execute_request → execute_reply + idle. Kernel CPU = CPU time of all the kernel\'s threads per measured cell ' +
+    '(ZeroMQ retries every 100–200 ms, so a kernel bound before the first retry leaves the first cell to the client\'s own jitter); ' +
+    '"KernelManager start → first `1 + 1`": a separate start through jupyter_client\'s KernelManager and wait_for_ready, as nbclient, jupyter console and ' +
+    'jupyter_server start kernels (its handshake ends with 0.2 s of IOPub quiet, for every kernel). Round trip = execute_request → execute_reply + idle. Kernel CPU = CPU time of all the kernel\'s threads per measured cell ' +
     '(the three kinds together; a loaded machine inflates it far less than round trips).\n');
-  console.log(`| kernel | startup → kernel_info_reply | startup → first \`1 + 1\` | starts that missed a reconnect | \`1 + 1\` | 1,000-iteration loop | 50-line class | \`1 + 1\` after ${after} cells | kernel CPU per cell | reports type errors |`);
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log(`| kernel | startup → kernel_info_reply | startup → first \`1 + 1\` | starts that missed a reconnect | KernelManager start → first \`1 + 1\` | \`1 + 1\` | 1,000-iteration loop | 50-line class | \`1 + 1\` after ${after} cells | kernel CPU per cell | reports type errors |`);
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const [name, rs] of results) {
     const errors = [...new Set(rs.map((r) => r.error).filter(Boolean))];
     const probes = rs.map((r) => r.probe).filter((p) => p !== null && p !== undefined);
     const typed = probes.length ? (probes.every(Boolean) ? 'yes' : probes.some(Boolean) ? 'sometimes' : 'no') : '–';
-    console.log(`| ${name}${errors.length ? ` (error: ${errors.join('; ')})` : ''} | ${cell(name, 'startup', false)} | ${cell(name, 'first', false)} | ${missedStarts(name)} | ${cell(name, 'one')} | ${cell(name, 'loop')} | ${cell(name, 'klass')} | ${cell(name, 'after')} | ${cell(name, 'cpu', false)} | ${typed} |`);
+    console.log(`| ${name}${errors.length ? ` (error: ${errors.join('; ')})` : ''} | ${cell(name, 'startup', false)} | ${cell(name, 'first', false)} | ${missedStarts(name)} | ${cell(name, 'managed', false)} | ${cell(name, 'one')} | ${cell(name, 'loop')} | ${cell(name, 'klass')} | ${cell(name, 'after')} | ${cell(name, 'cpu', false)} | ${typed} |`);
    }
   // Node reads this bundle at every process start, before any script runs (Deno does not read it).
   if (process.env.NODE_EXTRA_CA_CERTS) {
