@@ -44,11 +44,14 @@ class Console:
             time.sleep(0.02)
         raise TimeoutError('waited %ss for %s; the console shows:\n%s' % (timeout, what, self.text()))
 
-    def run(self, source, prompt):
-        """Types a cell, presses Enter, waits for the next prompt; returns the console's text."""
+    def run(self, source, prompt, shown=None):
+        """Types a cell, presses Enter, waits for the next prompt (and for `shown` in the text, if
+        given); returns the console's text. The console handles the shell and IOPub channels
+        separately, so a large output (a figure's PNG) can be drawn after the reply's new prompt."""
         QTest.keyClicks(self.control, source)
         QTest.keyClick(self.control, QtCore.Qt.Key_Return)
-        return self.wait(prompt, lambda: prompt in self.text() and not self.widget._executing and self.text())
+        done = lambda: prompt in self.text() and not self.widget._executing and (shown is None or shown in self.text())
+        return self.wait(prompt if shown is None else '%s and %s' % (prompt, shown), lambda: done() and self.text())
 
     def images(self):
         """Size and number of distinct colours (sampled) of each image in the console's page."""
@@ -83,7 +86,7 @@ def session(con, obs, screenshot):
     obs['completed_run'] = con.run('.name', 'In [5]:')
     # A figure: the console shows its static PNG (it cannot run the HTML's script).
     con.run('fl.plot.config({ staticImages: true }).staticImages', 'In [6]:')
-    obs['figure'] = con.run("fl.plot.lines({ step: [0, 1, 2], loss: [1, 0.5, 0.25] }, { y: 'loss' })", 'In [7]:')
+    obs['figure'] = con.run("fl.plot.lines({ step: [0, 1, 2], loss: [1, 0.5, 0.25] }, { y: 'loss' })", 'In [7]:', shown='Out[6]:')
     obs['images'] = con.images()
     # An independent client on the same kernel sees what the console's cells defined.
     probe = BlockingKernelClient(connection_file=con.app.connection_file)
