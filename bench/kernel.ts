@@ -115,13 +115,12 @@ interface Run {
   error?: string;
 }
 
-/** Starts the kernel through jupyter_client's KernelManager (bench/kernel_ready.py): ms to the first `1 + 1` reply, or an error. */
-async function managedStart(def: KernelDef, dir: string): Promise<{ first: number } | { error: string }> {
-  const plan = {
-    argv: def.argv('{connection_file}'), cwd: dir, code: CELLS.one![def.lang](0),
-    env: { JUPYTER_DATA_DIR: join(dir, 'data'), IPYTHONDIR: join(dir, 'ipython'), FLOWLAB_HISTORY_DIR: join(dir, 'history'), NO_COLOR: '1' },
-  };
-  const child = spawn('/usr/bin/python3', [join(root, 'bench', 'kernel_ready.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** The kernel's environment in a bench run: Jupyter and history folders under the run's temp dir. */
+const kernelEnv = (dir: string) => ({ JUPYTER_DATA_DIR: join(dir, 'data'), IPYTHONDIR: join(dir, 'ipython'), FLOWLAB_HISTORY_DIR: join(dir, 'history'), NO_COLOR: '1' });
+
+/** Runs one of bench/'s Python clients with `plan` as JSON on stdin: its JSON reply, or why there is none. */
+async function pythonClient<T>(script: string, plan: object): Promise<{ ok: T } | { error: string }> {
+  const child = spawn('/usr/bin/python3', [join(root, 'bench', script)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d));
@@ -129,11 +128,18 @@ async function managedStart(def: KernelDef, dir: string): Promise<{ first: numbe
   child.stdin.end(JSON.stringify(plan));
   const code = await new Promise<number | null>((r) => child.on('close', r));
   try {
-    const r = JSON.parse(out) as { first?: number; error?: string };
-    return r.first !== undefined ? { first: r.first } : { error: `KernelManager start: ${r.error}` };
+    return { ok: JSON.parse(out) as T };
   } catch {
-    return { error: `kernel_ready.py exited ${code}: ${err.trim().split('\n').pop() ?? ''}` };
+    return { error: `${script} exited ${code}: ${err.trim().split('\n').pop() ?? ''}` };
   }
+}
+
+/** Starts the kernel through jupyter_client's KernelManager (bench/kernel_ready.py): ms to the first `1 + 1` reply, or an error. */
+async function managedStart(def: KernelDef, dir: string): Promise<{ first: number } | { error: string }> {
+  const plan = { argv: def.argv('{connection_file}'), cwd: dir, code: CELLS.one![def.lang](0), env: kernelEnv(dir) };
+  const r = await pythonClient<{ first?: number; error?: string }>('kernel_ready.py', plan);
+  if ('error' in r) return r;
+  return r.ok.first !== undefined ? { first: r.ok.first } : { error: `KernelManager start: ${r.ok.error}` };
 }
 
 /** Runs bench/kernel_client.py for one kernel. */
@@ -147,24 +153,13 @@ async function benchKernel(def: KernelDef, reps: number, after: number, settle: 
   const rounds = Array.from({ length: reps }, (_, i) => [CELLS.one![lang](i), CELLS.loop![lang](i), CELLS.klass![lang](i)]);
   const filler = Array.from({ length: Math.max(0, after - warmup.length - 3 * reps) }, (_, i) => CELLS.filler![lang](i));
   const plan = {
-    argv: def.argv(file), cwd: dir, connection, settle,
-    env: { JUPYTER_DATA_DIR: join(dir, 'data'), IPYTHONDIR: join(dir, 'ipython'), FLOWLAB_HISTORY_DIR: join(dir, 'history'), NO_COLOR: '1' },
+    argv: def.argv(file), cwd: dir, connection, settle, env: kernelEnv(dir),
     warmup, rounds, names: ['one', 'loop', 'klass'], filler,
     after: Array.from({ length: reps }, (_, i) => CELLS.one![lang](i)),
     probe: lang === 'ts' ? PROBE : null,
   };
-  const child = spawn('/usr/bin/python3', [join(root, 'bench', 'kernel_client.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d));
-  child.stderr.on('data', (d: Buffer) => (err += d));
-  child.stdin.end(JSON.stringify(plan));
-  const code = await new Promise<number | null>((r) => child.on('close', r));
-  try {
-    return JSON.parse(out) as Run;
-  } catch {
-    return { startup: NaN, first: NaN, missed: null, cells: {}, after: [], probe: null, cpu_per_cell: null, error: `client exited ${code}: ${err.trim().split('\n').pop() ?? ''}` };
-  }
+  const r = await pythonClient<Run>('kernel_client.py', plan);
+  return 'ok' in r ? r.ok : { startup: NaN, first: NaN, missed: null, cells: {}, after: [], probe: null, cpu_per_cell: null, error: r.error };
 }
 
 const fmt = (x: number): string => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : '–');
