@@ -6,8 +6,8 @@
  * binds the sockets while this thread waits (the kernelspec's entry, kernel/launch.cts, starts it
  * before this module loads; loading the TypeScript compiler alongside made the
  * worker's start ~40% slower on this 2-core machine); once they are bound ('bound') — a client
- * that connected before that reaches them only at its next reconnect attempt, up to 100 ms
- * later — this thread imports the engine, loads the TypeScript compiler (from V8's code cache)
+ * that connected before that reaches them only at its next reconnect attempt, 100–200 ms after
+ * its last — this thread imports the engine, loads the TypeScript compiler (from V8's code cache)
  * and warms up the cell path (kernel/engine/warmup.ts), while the worker answers kernel_info.
  *
  * SIGINT never kills the kernel. The engine's listener aims it at the cell running when the main

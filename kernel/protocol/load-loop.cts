@@ -1,11 +1,10 @@
 /**
  * Loading the protocol worker's message loop (./run-protocol.ts) once the sockets are bound.
  *
- * In dist it is one CommonJS file, loop.cjs, built by ./bundle-loop.mjs: requiring it takes ~5 ms
- * against ~30 for the loop's ES modules while the main thread loads the engine, and a client whose
- * reconnect lands in that window waits for it. The bundle is used only when it is at least as new
- * as run-protocol.js (tsc rewrites every output, so a tsc run after the bundle makes it older);
- * otherwise, and when running from sources (no .js beside this file), the ES modules load.
+ * In dist it is one CommonJS file, loop.cjs, built by ./bundle-loop.mjs (which says why). It is
+ * used only while it is at least as new as run-protocol.js (tsc rewrites every output, so a tsc
+ * run after the bundle makes it older); otherwise, and when running from sources (no .js beside
+ * this file), the ES modules load.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,9 +19,10 @@ export function loopForm(dir: string): 'bundle' | 'modules' {
 }
 
 /**
- * Loads the message loop: the bundle in `dir` (beside this file) when it is current, else `importModules()`
- * (the worker's `() => import('./run-protocol.js')`, which also gives the loop's type). A bundle
- * that fails to load (a damaged install) is reported through `warn` and the modules load instead.
+ * Loads the message loop: the bundle in `dir` (beside this file) when it is current, else
+ * `importModules()` (the worker's `() => import('./run-protocol.js')`, which also gives the
+ * loop's type). A bundle that fails to load (a damaged install) is reported through `warn` and
+ * the modules load instead.
  */
 export async function loadProtocolLoop<Loop>(importModules: () => Promise<Loop>, warn: (message: string) => void, dir: string = __dirname): Promise<Loop> {
   const bundle = join(dir, 'loop.cjs');

@@ -11,6 +11,8 @@ import unittest
 from queue import Empty
 
 import jupyter_kernel_test as jkt
+import zmq
+from jupyter_client.session import Session
 from jupyter_kernel_test.msgspec_v5 import validate_message
 
 
@@ -179,9 +181,6 @@ class FlowlabKernelTests(jkt.KernelTests):
 
     def test_flowlab_iopub_subscription_answered(self):
         """Each new IOPub subscription gets a parentless status with the kernel's current state (no request needed)."""
-        import zmq
-        from jupyter_client.session import Session
-
         info = self.km.get_connection_info(session=False)
         key = info["key"].encode() if isinstance(info["key"], str) else info["key"]
         sessions = {}  # one per socket: a Session refuses a signature it has seen, and each socket gets its own copy
